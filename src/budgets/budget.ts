@@ -1,0 +1,42 @@
+/**
+ * A budget as the user writes it, in `memory-budgets.json` (`defaults` or `budgets.<name>`) or as the
+ * matcher's `overrides` argument. Sizes are bytes, or strings such as `"600 kB"` or `"1.5 MiB"`.
+ */
+export interface BudgetInput {
+  /** Measured cycles per variant (baseline and candidate each run this many). */
+  cycles?: number
+  /** Cycles run before measuring, so that JIT tier-up and lazy initialisation settle. */
+  warmup?: number
+  /** Most memory the candidate may still hold after its cycles, beyond the baseline. */
+  retained?: number | string
+  /** Most growth per cycle allowed for each variant. */
+  leak?: number | string
+}
+
+/** A validated budget entry: every size is a whole number of bytes. */
+export interface BudgetEntry {
+  cycles?: number
+  warmup?: number
+  retained?: number
+  leak?: number
+}
+
+/** A validated budget file. */
+export interface BudgetFile {
+  /** Absolute path the file was read from. */
+  path: string
+  defaults: BudgetEntry
+  budgets: Record<string, BudgetEntry>
+}
+
+/** What a check runs with: file defaults, then the entry, then the matcher's overrides, over built-in defaults. */
+export interface ResolvedBudget {
+  name: string
+  /** Absolute path of the budget file, for messages. */
+  file: string
+  cycles: number
+  warmup: number
+  /** Absent when the budget sets no retained limit. */
+  retained?: number
+  leak: number
+}
