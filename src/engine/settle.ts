@@ -1,0 +1,13 @@
+function nextImmediate(resolve: () => void): void {
+  setImmediate(resolve)
+}
+
+/**
+ * Lets work the block left queued finish before the heap is read: pending microtasks run before the
+ * first immediate, and immediates queued by immediates run by the second. Timers are the block's
+ * own business: a pending timer is memory the block holds.
+ */
+export async function settle(): Promise<void> {
+  await new Promise<void>(nextImmediate)
+  await new Promise<void>(nextImmediate)
+}
