@@ -1,1 +1,6 @@
-export {}
+export { memoryBudget } from './plugin/memory-budget-plugin.ts'
+export type { MemoryBudgetOptions } from './plugin/options.ts'
+export type { LeakOptions } from './plugin/matcher-types.ts'
+export type { BudgetInput } from './budgets/budget.ts'
+export type { CycleContext } from './engine/cycles.ts'
+export type { CheckRecord } from './reporting/check-record.ts'

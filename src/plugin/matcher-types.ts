@@ -1,0 +1,42 @@
+import type { BudgetInput } from '../budgets/budget.ts'
+import type { CycleContext } from '../engine/cycles.ts'
+import type { WorkerOptions } from './options.ts'
+
+/** Options of `toLeakMemory()`. */
+export interface LeakOptions {
+  /** Measured cycles. @default 20 */
+  cycles?: number
+  /** Cycles run before measuring. @default 20 */
+  warmup?: number
+  /** Allowed growth per cycle: bytes, or a string such as "1 kB". @default 0 (any consistent growth fails) */
+  leak?: number | string
+}
+
+declare module 'vitest' {
+  interface Matchers<R extends void | Promise<void> = void | Promise<void>, T = unknown> {
+    /**
+     * Runs the block `warmup` cycles, then `cycles` cycles with `{ enabled: false }` (baseline) and as
+     * many with `{ enabled: true }` (candidate), with a full GC and a heap reading after each, and
+     * checks the budget `name` of the budget file. Must be awaited.
+     * @example await expect(async ({ enabled }) => { ... }).toStayWithinMemoryBudget('telemetry')
+     */
+    toStayWithinMemoryBudget(name: string, overrides?: BudgetInput): Promise<void>
+    /**
+     * Passes when the block leaves memory behind every cycle: use it negated. Must be awaited.
+     * @example await expect(async () => { ... }).not.toLeakMemory()
+     */
+    toLeakMemory(options?: LeakOptions): Promise<void>
+  }
+
+  interface ExpectStatic {
+    /**
+     * Gives a block passed to `expect` its cycle context type, so `({ enabled, cycle }) => ...` needs
+     * no annotation. Any function still fits, and keeps its own type.
+     */
+    <T extends (context: CycleContext) => unknown>(block: T, message?: string): Assertion<void, T>
+  }
+
+  interface ProvidedContext {
+    'vitest-memory-budget': WorkerOptions
+  }
+}

@@ -1,0 +1,124 @@
+import type { TaskMeta } from 'vitest'
+import { readBudgetFileCached } from '../budgets/load-budget-file.ts'
+import { resolveBudget, resolveLeakOptions } from '../budgets/resolve-budget.ts'
+import type { Block, HeapProbe } from '../engine/cycles.ts'
+import { measureBudget, measureLeak } from '../engine/measure.ts'
+import { META_KEY, type CheckRecord } from '../reporting/check-record.ts'
+import { formatBudgetVerdict, formatLeakVerdict } from '../verdict/format-verdict.ts'
+import { judgeBudget, judgeLeak } from '../verdict/judge.ts'
+import { failIfNotAwaited } from './await-guard.ts'
+
+interface MatcherContext {
+  isNot: boolean
+  task?: { meta: TaskMeta }
+}
+
+interface MatcherResult {
+  pass: boolean
+  message: () => string
+}
+
+export interface MatcherEnvironment {
+  probe: HeapProbe
+  budgetsPath: string
+}
+
+/**
+ * The Vitest adapter: validates arguments, resolves the budget, hands the block to the engine and
+ * the measurement to the judge, and returns what expect.extend wants. Everything that can be wrong
+ * with the call is thrown before the first cycle runs.
+ */
+export function createMatchers(environment: MatcherEnvironment) {
+  const { probe, budgetsPath } = environment
+  let running: string | undefined
+
+  // Two checks at once in one worker would read each other's memory (test.concurrent).
+  async function exclusive<T>(call: string, run: () => Promise<T>): Promise<T> {
+    if (running) {
+      throw new Error(
+        `${call} started while ${running} was still measuring in the same worker. Memory checks read the ` +
+          'whole heap and cannot overlap: run them in tests that are not concurrent.',
+      )
+    }
+    running = call
+    try {
+      return await run()
+    } finally {
+      running = undefined
+    }
+  }
+
+  return {
+    toStayWithinMemoryBudget(this: MatcherContext, block: unknown, name: unknown, overrides?: unknown): Promise<MatcherResult> {
+      const call = `expect(block).${this.isNot ? 'not.' : ''}toStayWithinMemoryBudget(${JSON.stringify(name)})`
+      assertBlock(block, call)
+      if (typeof name !== 'string' || name === '') {
+        throw new TypeError(`${call}: the budget name must be a non-empty string, got ${describe(name)}`)
+      }
+      const budget = resolveBudget(readBudgetFileCached(budgetsPath), name, overrides)
+      const check = exclusive(call, async () => {
+        const measurement = await measureBudget(block, budget, probe)
+        const verdict = judgeBudget(measurement, budget)
+        record(this, {
+          matcher: 'toStayWithinMemoryBudget',
+          budget: budget.name,
+          budgetFile: budget.file,
+          cycles: measurement.cycles,
+          warmup: measurement.warmup,
+          pass: verdict.pass,
+          findings: verdict.findings,
+          retained: measurement.retained,
+          growth: { baseline: measurement.baseline.growth.perCycle, candidate: measurement.candidate.growth.perCycle },
+          readings: { baseline: measurement.baseline.readings, candidate: measurement.candidate.readings },
+          durationMs: measurement.durationMs,
+        })
+        return { pass: verdict.pass, message: () => formatBudgetVerdict(verdict, measurement, budget) }
+      })
+      failIfNotAwaited(check, call)
+      return check
+    },
+
+    /** pass means "leaks": use it as `.not.toLeakMemory()`. */
+    toLeakMemory(this: MatcherContext, block: unknown, options?: unknown): Promise<MatcherResult> {
+      const call = `expect(block).${this.isNot ? 'not.' : ''}toLeakMemory()`
+      assertBlock(block, call)
+      const plan = resolveLeakOptions(options)
+      const check = exclusive(call, async () => {
+        const measurement = await measureLeak(block, plan, probe)
+        const verdict = judgeLeak(measurement, plan.leak)
+        record(this, {
+          matcher: 'toLeakMemory',
+          cycles: measurement.cycles,
+          warmup: measurement.warmup,
+          pass: verdict.pass,
+          findings: verdict.findings,
+          growth: { block: measurement.variant.growth.perCycle },
+          readings: { block: measurement.variant.readings },
+          durationMs: measurement.durationMs,
+        })
+        return { pass: !verdict.pass, message: () => formatLeakVerdict(verdict, measurement) }
+      })
+      failIfNotAwaited(check, call)
+      return check
+    },
+  }
+}
+
+function assertBlock(block: unknown, call: string): asserts block is Block {
+  if (typeof block !== 'function') {
+    throw new TypeError(
+      `${call}: expected a function to run each cycle, got ${describe(block)}. Pass the block itself: expect(async ({ enabled }) => { ... })`,
+    )
+  }
+}
+
+function record(context: MatcherContext, check: CheckRecord): void {
+  if (!context.task) return
+  ;(context.task.meta[META_KEY] ??= []).push(check)
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null'
+  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object'
+  return `${typeof value} ${String(value).slice(0, 40)}`
+}

@@ -1,0 +1,19 @@
+// Vitest runs this file in every worker before each test file (the plugin adds it to setupFiles).
+import { expect, inject } from 'vitest'
+import { obtainFullGc, verifyFullGc } from '../engine/full-gc.ts'
+import { readDataBytes } from '../engine/heap-reading.ts'
+import { createMatchers } from './matchers.ts'
+import { PROVIDE_KEY } from './options.ts'
+
+const options = inject(PROVIDE_KEY)
+if (!options) {
+  throw new Error(
+    'vitest-memory-budget: the worker received no options. Add the plugin to your Vitest config: plugins: [memoryBudget()]',
+  )
+}
+
+// Fail the whole file, loudly, rather than measure with a collector that leaves garbage behind.
+const gc = obtainFullGc()
+verifyFullGc(gc)
+
+expect.extend(createMatchers({ probe: { gc, read: readDataBytes }, budgetsPath: options.budgetsPath }))

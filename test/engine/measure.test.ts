@@ -1,0 +1,85 @@
+import { describe, expect, test } from 'vitest'
+import type { CycleContext, HeapProbe } from '../../src/engine/cycles.ts'
+import { measureBudget, measureLeak } from '../../src/engine/measure.ts'
+
+/** A heap that holds exactly what the block says: the protocol and statistics without V8's noise. */
+function fakeHeap() {
+  const heap = { bytes: 1_000_000, collections: 0 }
+  const probe: HeapProbe = { gc: () => void heap.collections++, read: () => heap.bytes }
+  return { heap, probe }
+}
+
+describe('measureBudget', () => {
+  test('runs warm-up and baseline disabled, then the candidate enabled, with unique cycle numbers', async () => {
+    const { probe } = fakeHeap()
+    const seen: CycleContext[] = []
+    await measureBudget((context) => void seen.push(context), { cycles: 5, warmup: 3 }, probe)
+    expect(seen.map((c) => c.enabled)).toEqual([false, false, false, false, false, false, false, false, true, true, true, true, true])
+    expect(seen.map((c) => c.cycle)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
+    expect(Object.isFrozen(seen[0])).toBe(true)
+  })
+
+  test('collects before every reading: once up front and once per cycle', async () => {
+    const { heap, probe } = fakeHeap()
+    await measureBudget(() => {}, { cycles: 5, warmup: 3 }, probe)
+    expect(heap.collections).toBe(1 + 3 + 5 + 5)
+  })
+
+  test('a candidate that keeps 2 kB a cycle: candidate grows 2 kB/cycle, retains 2 kB x cycles', async () => {
+    const { heap, probe } = fakeHeap()
+    const m = await measureBudget(({ enabled }) => void (heap.bytes += enabled ? 2048 : 0), { cycles: 10, warmup: 4 }, probe)
+    expect(m.baseline.growth.perCycle).toBe(0)
+    expect(m.candidate.growth.perCycle).toBe(2048)
+    expect(m.retained.bytes).toBe(20_480)
+    expect(m.retained.uncertainty).toBe(0)
+    expect(m.candidate.readings).toHaveLength(11)
+    expect(m.candidate.readings[0]).toBe(m.baseline.readings[10])
+  })
+
+  test('a one-time cost in the first candidate cycle is retained, not growth', async () => {
+    const { heap, probe } = fakeHeap()
+    let cached = false
+    const m = await measureBudget(({ enabled }) => {
+      if (enabled && !cached) {
+        cached = true
+        heap.bytes += 200_000
+      }
+    }, { cycles: 10, warmup: 4 }, probe)
+    expect(m.retained.bytes).toBe(200_000)
+    expect(m.candidate.growth.perCycle).toBe(0)
+  })
+
+  test('growth both variants share is not the candidate\'s retained overhead', async () => {
+    const { heap, probe } = fakeHeap()
+    const m = await measureBudget(() => void (heap.bytes += 512), { cycles: 10, warmup: 4 }, probe)
+    expect(m.baseline.growth.perCycle).toBe(512)
+    expect(m.candidate.growth.perCycle).toBe(512)
+    expect(m.retained.bytes).toBe(0)
+  })
+
+  test('a block that throws rejects with its own error', async () => {
+    const { probe } = fakeHeap()
+    const failure = new Error('boom')
+    await expect(measureBudget(({ cycle }) => {
+      if (cycle === 2) throw failure
+    }, { cycles: 5, warmup: 3 }, probe)).rejects.toBe(failure)
+  })
+})
+
+describe('measureLeak', () => {
+  test('one variant, all disabled, growth per cycle of the measured cycles only', async () => {
+    const { heap, probe } = fakeHeap()
+    const seen: boolean[] = []
+    const m = await measureLeak(({ enabled, cycle }) => {
+      seen.push(enabled)
+      // Warm-up allocates a lot once (lazy init); measured cycles leak 1 kB each.
+      heap.bytes += cycle === 0 ? 500_000 : cycle >= 3 ? 1024 : 0
+    }, { cycles: 8, warmup: 3 }, probe)
+    expect(seen).toEqual(Array(11).fill(false))
+    expect(m.variant.growth.perCycle).toBe(1024)
+    expect(m.variant.growth.firstHalf).toBe(1024)
+    expect(m.variant.growth.secondHalf).toBe(1024)
+    expect(m.variant.readings).toHaveLength(9)
+    expect(m.warmupReadings).toHaveLength(3)
+  })
+})
