@@ -1,4 +1,5 @@
 import type { FullGc } from './full-gc.ts'
+import type { HeapSeries } from './heap-reading.ts'
 import { settle } from './settle.ts'
 
 /** What the block receives each cycle. */
@@ -14,33 +15,54 @@ export type Block = (context: CycleContext) => unknown
 /** How the engine touches the heap: injectable so statistics and protocol can be tested without V8. */
 export interface HeapProbe {
   gc: FullGc
-  /** Bytes held after a full GC. */
-  read: () => number
+  /** Records the post-GC heap into series at index. */
+  read: (series: HeapSeries, index: number) => void
 }
 
+/** Consecutive cycles without compilation that count as a settled JIT. */
+export const QUIET_CYCLES = 5
+
 /**
- * Runs the block once per context, and after each cycle lets pending work finish, collects fully and
- * records a reading at readings[at + i]. Nothing here allocates what outlives a cycle: contexts and
- * the readings array are made before the first cycle, so the tool's own memory never shows up
- * as the block's.
+ * Records a reading at index `at`, then runs the block once per context, and after each cycle lets
+ * pending work finish, collects fully and records a reading at at + 1 + i. Returns the cycles run.
+ * The first reading is taken here, not by the caller, because this loop's own suspended frame
+ * (some hundred bytes) is alive from its call to its end: read outside, it counts as the first
+ * cycle's growth.
+ *
+ * With `stopWhenQuiet` (warm-up), it stops once that many cycles have run and V8 has compiled
+ * nothing for QUIET_CYCLES cycles in a row (or stopWhenQuiet, when smaller). Warm-up and measured
+ * cycles share this one loop on purpose: the first call of another function would allocate its
+ * feedback in the first measured cycle and read as the block's growth.
+ *
+ * Nothing here allocates what outlives a cycle: contexts and the series are made before the first
+ * cycle, so the tool's own memory never shows up as the block's.
  */
 export async function runCycles(
   block: Block,
   contexts: readonly CycleContext[],
   probe: HeapProbe,
-  readings: Float64Array,
+  series: HeapSeries,
   at: number,
-): Promise<void> {
+  stopWhenQuiet = 0,
+): Promise<number> {
+  const quietNeeded = Math.min(QUIET_CYCLES, stopWhenQuiet)
+  let quiet = 0
+  await collectAndRead(probe, series, at)
   for (let i = 0; i < contexts.length; i++) {
     await block(contexts[i]!)
-    readings[at + i] = await collectAndRead(probe)
+    const index = at + 1 + i
+    await collectAndRead(probe, series, index)
+    if (stopWhenQuiet === 0) continue
+    quiet = series.code[index] === series.code[index - 1] ? quiet + 1 : 0
+    if (i + 1 >= stopWhenQuiet && quiet >= quietNeeded) return i + 1
   }
+  return contexts.length
 }
 
-export async function collectAndRead(probe: HeapProbe): Promise<number> {
+export async function collectAndRead(probe: HeapProbe, series: HeapSeries, index: number): Promise<void> {
   await settle()
   probe.gc()
-  return probe.read()
+  probe.read(series, index)
 }
 
 /** Frozen contexts for `count` cycles starting at `first`, made up front. */

@@ -1,11 +1,16 @@
-import { collectAndRead, makeContexts, runCycles, type Block, type HeapProbe } from './cycles.ts'
+import { makeContexts, runCycles, type Block, type HeapProbe } from './cycles.ts'
 import { estimateGrowth, type GrowthEstimate } from './growth.ts'
+import { createSeries, type HeapSeries } from './heap-reading.ts'
 import { estimateRetained, type RetainedEstimate } from './retained.ts'
 
 export interface MeasurePlan {
   cycles: number
+  /** Minimum warm-up; it runs on, up to WARMUP_EXTENSION times as long, until V8 stops compiling. */
   warmup: number
 }
+
+/** How much longer than asked warm-up may run while V8 is still compiling. */
+export const WARMUP_EXTENSION = 3
 
 export interface VariantMeasurement {
   /** Post-GC bytes: before the variant's first measured cycle, then after each. */
@@ -13,45 +18,52 @@ export interface VariantMeasurement {
   growth: GrowthEstimate
 }
 
-export interface LeakMeasurement extends MeasurePlan {
-  kind: 'leak'
-  variant: VariantMeasurement
+interface Common extends MeasurePlan {
+  /** Warm-up cycles actually run. */
+  warmupRun: number
   /** Post-GC bytes after each warm-up cycle, for reports. */
   warmupReadings: number[]
   durationMs: number
 }
 
-export interface BudgetMeasurement extends MeasurePlan {
+export interface LeakMeasurement extends Common {
+  kind: 'leak'
+  variant: VariantMeasurement
+}
+
+export interface BudgetMeasurement extends Common {
   kind: 'budget'
   baseline: VariantMeasurement
   candidate: VariantMeasurement
   retained: RetainedEstimate
-  warmupReadings: number[]
-  durationMs: number
 }
 
 /**
- * One variant: warm-up, then `cycles` measured cycles, all with `enabled: false`.
- * Layout of the readings: [initial, warm-up..., measured...].
+ * Warm-up with `enabled: false`. Layout of the series: [initial, warm-up..., reference, measured...].
+ * The reference is the measured loop's own first reading.
  */
-export async function measureLeak(block: Block, plan: MeasurePlan, probe: HeapProbe): Promise<LeakMeasurement> {
-  const { cycles, warmup } = plan
+async function warmUp(block: Block, plan: MeasurePlan, probe: HeapProbe, measured: number) {
   const started = performance.now()
-  const warmupContexts = makeContexts(false, 0, warmup)
-  const measuredContexts = makeContexts(false, warmup, cycles)
-  const readings = new Float64Array(1 + warmup + cycles)
+  const maxWarmup = plan.warmup * WARMUP_EXTENSION
+  const series = createSeries(2 + maxWarmup + measured)
+  // Warm-up runs on, up to maxWarmup, until V8 stops compiling: tier-up keeps adding feedback and
+  // code for dozens of cycles in a busy block, and measuring before it settles reads it as growth.
+  const warmupRun = plan.warmup === 0 ? 0 : await runCycles(block, makeContexts(false, 0, maxWarmup), probe, series, 0, plan.warmup)
+  const reference = warmupRun === 0 ? 0 : warmupRun + 1
+  return { started, series, warmupRun, reference }
+}
 
-  readings[0] = await collectAndRead(probe)
-  await runCycles(block, warmupContexts, probe, readings, 1)
-  await runCycles(block, measuredContexts, probe, readings, 1 + warmup)
-
-  const start = warmup // the reading after the last warm-up cycle (or the initial one)
+/** One variant: warm-up, then `cycles` measured cycles, all with `enabled: false`. */
+export async function measureLeak(block: Block, plan: MeasurePlan, probe: HeapProbe): Promise<LeakMeasurement> {
+  const { cycles } = plan
+  const { started, series, warmupRun, reference } = await warmUp(block, plan, probe, cycles)
+  await runCycles(block, makeContexts(false, warmupRun, cycles), probe, series, reference)
   return {
     kind: 'leak',
-    cycles,
-    warmup,
-    variant: variantOf(readings, start, cycles + 1),
-    warmupReadings: Array.from(readings.subarray(1, 1 + warmup)),
+    ...plan,
+    warmupRun,
+    variant: variantOf(series, reference, cycles + 1),
+    warmupReadings: Array.from(series.data.subarray(1, 1 + warmupRun)),
     durationMs: performance.now() - started,
   }
 }
@@ -59,40 +71,33 @@ export async function measureLeak(block: Block, plan: MeasurePlan, probe: HeapPr
 /**
  * Baseline then candidate, blocked rather than interleaved: after a long warm-up, blocks estimate a
  * per-cycle overhead within bytes (RESEARCH.md). Only the baseline warms up: the candidate's first
- * cycles are where its one-time costs happen, and they belong to its bill.
- * Layout: [initial, warm-up..., baseline..., candidate...].
+ * cycles are where its one-time costs happen, and they belong to its bill. Both run in one loop,
+ * so that nothing of the tool's changes between them.
  */
 export async function measureBudget(block: Block, plan: MeasurePlan, probe: HeapProbe): Promise<BudgetMeasurement> {
-  const { cycles, warmup } = plan
-  const started = performance.now()
-  const warmupContexts = makeContexts(false, 0, warmup)
-  const baselineContexts = makeContexts(false, warmup, cycles)
-  const candidateContexts = makeContexts(true, warmup + cycles, cycles)
-  const readings = new Float64Array(1 + warmup + 2 * cycles)
+  const { cycles } = plan
+  const { started, series, warmupRun, reference } = await warmUp(block, plan, probe, 2 * cycles)
+  const contexts = [...makeContexts(false, warmupRun, cycles), ...makeContexts(true, warmupRun + cycles, cycles)]
+  await runCycles(block, contexts, probe, series, reference)
 
-  readings[0] = await collectAndRead(probe)
-  await runCycles(block, warmupContexts, probe, readings, 1)
-  await runCycles(block, baselineContexts, probe, readings, 1 + warmup)
-  await runCycles(block, candidateContexts, probe, readings, 1 + warmup + cycles)
-
-  const start = warmup
+  const candidateStart = reference + cycles
   return {
     kind: 'budget',
-    cycles,
-    warmup,
-    baseline: variantOf(readings, start, cycles + 1),
+    ...plan,
+    warmupRun,
+    baseline: variantOf(series, reference, cycles + 1),
     // The candidate's series begins with the baseline's last reading, but its growth is fitted from
     // its first cycle on, so its one-time cost is not mistaken for a trend.
     candidate: {
-      readings: Array.from(readings.subarray(start + cycles, start + 2 * cycles + 1)),
-      growth: estimateGrowth(readings, start + cycles + 1, cycles),
+      readings: Array.from(series.data.subarray(candidateStart, candidateStart + cycles + 1)),
+      growth: estimateGrowth(series, candidateStart + 1, cycles),
     },
-    retained: estimateRetained(readings, start, cycles),
-    warmupReadings: Array.from(readings.subarray(1, 1 + warmup)),
+    retained: estimateRetained(series.data, reference, cycles),
+    warmupReadings: Array.from(series.data.subarray(1, 1 + warmupRun)),
     durationMs: performance.now() - started,
   }
 }
 
-function variantOf(readings: Float64Array, from: number, points: number): VariantMeasurement {
-  return { readings: Array.from(readings.subarray(from, from + points)), growth: estimateGrowth(readings, from, points) }
+function variantOf(series: HeapSeries, from: number, points: number): VariantMeasurement {
+  return { readings: Array.from(series.data.subarray(from, from + points)), growth: estimateGrowth(series, from, points) }
 }

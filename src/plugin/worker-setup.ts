@@ -1,7 +1,6 @@
 // Vitest runs this file in every worker before each test file (the plugin adds it to setupFiles).
 import { expect, inject } from 'vitest'
-import { obtainFullGc, verifyFullGc } from '../engine/full-gc.ts'
-import { readDataBytes } from '../engine/heap-reading.ts'
+import { createHeapProbe } from '../engine/heap-probe.ts'
 import { createMatchers } from './matchers.ts'
 import { PROVIDE_KEY } from './options.ts'
 
@@ -12,8 +11,7 @@ if (!options) {
   )
 }
 
-// Fail the whole file, loudly, rather than measure with a collector that leaves garbage behind.
-const gc = obtainFullGc()
-verifyFullGc(gc)
+// Fails the whole file, loudly, rather than measure with a collector that leaves garbage behind.
+const probe = createHeapProbe()
 
-expect.extend(createMatchers({ probe: { gc, read: readDataBytes }, budgetsPath: options.budgetsPath }))
+expect.extend(createMatchers({ probe, budgetsPath: options.budgetsPath }))

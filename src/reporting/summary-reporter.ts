@@ -3,8 +3,10 @@ import type { Reporter, TestModule, Vitest } from 'vitest/node'
 import { formatRate, formatSize } from '../budgets/sizes.ts'
 import { META_KEY, type CheckRecord } from './check-record.ts'
 
-interface Row {
-  check: string
+export interface SummaryRow {
+  /** The test file, relative to the root. */
+  file: string
+  /** The test's full name. */
   test: string
   record: CheckRecord
 }
@@ -22,49 +24,54 @@ export class SummaryReporter implements Reporter {
 
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
     const rows = collectRows(testModules)
-    if (rows.length === 0 || !this.vitest) return
-    this.vitest.logger.log(formatSummary(rows, this.vitest.config.root))
+    if (rows.length > 0) this.vitest?.logger.log(formatSummary(rows))
   }
 }
 
-function collectRows(testModules: ReadonlyArray<TestModule>): Row[] {
-  const rows: Row[] = []
+export function collectRows(testModules: ReadonlyArray<TestModule>): SummaryRow[] {
+  const rows: SummaryRow[] = []
   for (const testModule of testModules) {
     for (const testCase of testModule.children.allTests()) {
       for (const record of testCase.meta()[META_KEY] ?? []) {
-        const check = record.matcher === 'toLeakMemory' ? 'toLeakMemory' : `"${record.budget}"`
-        rows.push({ check, test: `${testModule.relativeModuleId} > ${testCase.fullName}`, record })
+        rows.push({ file: testModule.relativeModuleId, test: testCase.fullName, record })
       }
     }
   }
   return rows
 }
 
-export function formatSummary(rows: Row[], _root: string): string {
-  const header = ['check', 'test', 'cycles', 'retained', 'leak/cycle', 'verdict']
-  const table = rows.map(({ check, test, record }) => [
-    check,
-    truncate(test, 48),
+const HEADER = ['check', 'test', 'cycles', 'retained', 'leak/cycle (without / with)', 'verdict']
+const TEST_WIDTH = 50
+
+/** The table: a line naming each test file, then a row per check in it; rows over budget in red. */
+export function formatSummary(rows: SummaryRow[]): string {
+  const cells = rows.map(({ test, record }) => [
+    record.matcher === 'toLeakMemory' ? 'toLeakMemory' : `"${record.budget}"`,
+    test.length <= TEST_WIDTH ? test : `${test.slice(0, TEST_WIDTH - 1)}…`,
     record.matcher === 'toLeakMemory' ? `${record.cycles}` : `${record.cycles}+${record.cycles}`,
     record.retained ? `${formatSize(record.retained.bytes)} ±${formatSize(record.retained.uncertainty)}` : '-',
     growthCell(record),
     record.pass ? 'within' : 'over',
   ])
-  const widths = header.map((title, column) => Math.max(title.length, ...table.map((cells) => cells[column]!.length)))
-  const line = (cells: string[]) => '  ' + cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()
-  const body = table.map((cells, index) => {
-    const text = line(cells)
-    return rows[index]!.record.pass ? text : styleText('red', text)
+  const widths = HEADER.map((title, column) => Math.max(title.length, ...cells.map((row) => row[column]!.length)))
+  const line = (row: string[]) => '    ' + row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()
+
+  const lines = ['', styleText('bold', ' Memory budgets'), styleText('dim', line(HEADER))]
+  let file: string | undefined
+  rows.forEach((row, index) => {
+    if (row.file !== file) {
+      file = row.file
+      lines.push(`  ${file}`)
+    }
+    const text = line(cells[index]!)
+    lines.push(row.record.pass ? text : styleText('red', text))
   })
-  return ['', styleText('bold', ' Memory budgets'), styleText('dim', line(header)), ...body, ''].join('\n')
+  lines.push('')
+  return lines.join('\n')
 }
 
 function growthCell(record: CheckRecord): string {
   const { baseline, candidate, block } = record.growth
   if (block !== undefined) return formatRate(block)
   return `${formatRate(baseline ?? 0)} / ${formatRate(candidate ?? 0)}`
-}
-
-function truncate(text: string, width: number): string {
-  return text.length <= width ? text : `…${text.slice(text.length - width + 1)}`
 }

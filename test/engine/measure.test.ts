@@ -4,8 +4,14 @@ import { measureBudget, measureLeak } from '../../src/engine/measure.ts'
 
 /** A heap that holds exactly what the block says: the protocol and statistics without V8's noise. */
 function fakeHeap() {
-  const heap = { bytes: 1_000_000, collections: 0 }
-  const probe: HeapProbe = { gc: () => void heap.collections++, read: () => heap.bytes }
+  const heap = { bytes: 1_000_000, code: 0, collections: 0 }
+  const probe: HeapProbe = {
+    gc: () => void heap.collections++,
+    read: (series, index) => {
+      series.data[index] = heap.bytes
+      series.code[index] = heap.code
+    },
+  }
   return { heap, probe }
 }
 
@@ -14,7 +20,7 @@ describe('measureBudget', () => {
     const { probe } = fakeHeap()
     const seen: CycleContext[] = []
     await measureBudget((context) => void seen.push(context), { cycles: 5, warmup: 3 }, probe)
-    expect(seen.map((c) => c.enabled)).toEqual([false, false, false, false, false, false, false, false, true, true, true, true, true])
+    expect(seen.map((c) => c.enabled)).toEqual([...Array(8).fill(false), ...Array(5).fill(true)])
     expect(seen.map((c) => c.cycle)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
     expect(Object.isFrozen(seen[0])).toBe(true)
   })
@@ -22,7 +28,35 @@ describe('measureBudget', () => {
   test('collects before every reading: once up front and once per cycle', async () => {
     const { heap, probe } = fakeHeap()
     await measureBudget(() => {}, { cycles: 5, warmup: 3 }, probe)
-    expect(heap.collections).toBe(1 + 3 + 5 + 5)
+    // initial, warm-up, reference, baseline, candidate
+    expect(heap.collections).toBe(1 + 3 + 1 + 5 + 5)
+  })
+
+  test('warm-up runs on while V8 compiles, up to three times as long', async () => {
+    const { heap, probe } = fakeHeap()
+    // "Compiles" in each of the first 4 cycles: warm-up needs 3 quiet cycles after that (its minimum).
+    const compiling = await measureBudget(({ cycle }) => void (heap.code += cycle < 4 ? 100 : 0), { cycles: 5, warmup: 3 }, probe)
+    expect(compiling.warmupRun).toBe(7)
+    heap.code = 0
+    const never = await measureBudget(() => void (heap.code += 100), { cycles: 5, warmup: 3 }, probe)
+    expect(never.warmupRun).toBe(9)
+    const quiet = await measureBudget(() => {}, { cycles: 5, warmup: 3 }, probe)
+    expect(quiet.warmupRun).toBe(3)
+  })
+
+  test('growth in cycles where V8 compiled is left out of the leak estimate', async () => {
+    const { heap, probe } = fakeHeap()
+    // Baseline cycles 1 and 3 compile and grow 5 kB each (V8's tables); the block itself is clean.
+    const m = await measureBudget(({ enabled, cycle }) => {
+      const index = cycle - 3
+      if (!enabled && (index === 1 || index === 3)) {
+        heap.code += 300
+        heap.bytes += 5000
+      }
+    }, { cycles: 10, warmup: 3 }, probe)
+    expect(m.baseline.growth.compilingCycles).toBe(2)
+    expect(m.baseline.growth.perCycle).toBe(0)
+    expect(m.baseline.growth.high).toBe(0)
   })
 
   test('a candidate that keeps 2 kB a cycle: candidate grows 2 kB/cycle, retains 2 kB x cycles', async () => {

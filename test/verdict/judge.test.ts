@@ -11,7 +11,8 @@ const growth = (perCycle: number, spread = 0, halves: [number, number] = [perCyc
   high: perCycle + spread,
   firstHalf: halves[0],
   secondHalf: halves[1],
-  points: 21,
+  cycles: 20,
+  compilingCycles: 0,
 })
 
 const budget: ResolvedBudget = { name: 'telemetry', file: '/project/memory-budgets.json', cycles: 20, warmup: 20, retained: 600_000, leak: 1000 }
@@ -21,6 +22,7 @@ function budgetMeasurement(retained: number, uncertainty: number, candidate: Gro
     kind: 'budget',
     cycles: 20,
     warmup: 20,
+    warmupRun: 20,
     baseline: { readings: [], growth: growth(0) },
     candidate: { readings: [], growth: candidate },
     retained: { bytes: retained, uncertainty, source: 'heap-statistics' },
@@ -36,7 +38,10 @@ describe('isLeaking', () => {
     ['a step in the first half only', growth(300, 250, [900, 0]), 0, false],
     ['a step in the second half only', growth(300, 250, [0, 900]), 0, false],
     ['a quiet block', growth(0), 0, false],
-    ['64 B a cycle against no allowance', growth(64, 4), 0, true],
+    ['80 B a cycle against no allowance', growth(80, 4), 0, true],
+    ['steady growth under the noise floor', growth(40, 4), 0, false],
+    ['growth that dies away in the second half', growth(200, 50, [400, 40]), 0, false],
+    ['a leak every few cycles, uneven between halves', growth(4096, 500, [5000, 2500]), 1000, true],
   ])('%s', (_, estimate, limit, expected) => {
     expect(isLeaking(estimate, limit)).toBe(expected)
   })
@@ -71,7 +76,7 @@ describe('messages', () => {
 
   test('a leaking block says its rate, the allowance and each half', () => {
     const measurement: LeakMeasurement = {
-      kind: 'leak', cycles: 20, warmup: 20, warmupReadings: [], durationMs: 1,
+      kind: 'leak', cycles: 20, warmup: 20, warmupRun: 20, warmupReadings: [], durationMs: 1,
       variant: { readings: [], growth: growth(1224, 10, [1230, 1218]) },
     }
     expect(formatLeakVerdict(judgeLeak(measurement, 0), measurement)).toBe(

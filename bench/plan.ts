@@ -1,0 +1,28 @@
+import { fixtures } from '../fixtures/blocks/index.ts'
+import { DEFAULT_CYCLES } from '../src/budgets/defaults.ts'
+import { sweepFixtures } from './sweep.ts'
+
+export interface PlannedFixture {
+  name: string
+  mode: 'leak' | 'budget'
+  runs: number
+  truth: { leaks: boolean; leakPerCycle: number; retained: number }
+}
+
+/** Which fixtures run with which matcher, how often: clean ones most, since a flake is the worst failure. */
+export function benchPlan(quick: boolean): PlannedFixture[] {
+  const runs = (full: number) => (quick ? 3 : full)
+  const plan: PlannedFixture[] = []
+  for (const fixture of [...fixtures, ...sweepFixtures]) {
+    const { truth } = fixture
+    const retained = truth.oneTime + (truth.leakPerCycle - truth.baselineLeakPerCycle) * DEFAULT_CYCLES
+    const entry = (mode: 'leak' | 'budget', count: number) =>
+      plan.push({ name: fixture.name, mode, runs: runs(count), truth: { leaks: truth.leaks, leakPerCycle: truth.leakPerCycle, retained } })
+    if (fixture.name.startsWith('candidate-') || fixture.name === 'sleep-1ms') entry('budget', 20)
+    else if (fixture.name.startsWith('clean-')) {
+      entry('leak', 50)
+      entry('budget', 50)
+    } else entry('leak', 20)
+  }
+  return plan
+}

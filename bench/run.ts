@@ -1,0 +1,105 @@
+// npm run bench: accuracy, false positives and speed of the default settings, each run in a fresh
+// process. Prints a markdown table and writes it to bench/RESULTS.md. BENCH_QUICK=1 for a smoke run.
+import { execFile } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import os from 'node:os'
+import { promisify } from 'node:util'
+import { formatRate, formatSize } from '../src/budgets/sizes.ts'
+import { DEFAULT_CYCLES, DEFAULT_WARMUP } from '../src/budgets/defaults.ts'
+import { benchPlan, type PlannedFixture } from './plan.ts'
+import { measureInVitest } from './in-vitest.ts'
+
+const run = promisify(execFile)
+const quick = process.env.BENCH_QUICK === '1'
+const parallel = Math.max(1, Math.min(2, os.availableParallelism()))
+
+interface RunResult {
+  flagged: boolean
+  leakEstimate: number
+  retained?: number
+  retainedUncertainty?: number
+  wallMs: number
+}
+
+async function runOnce(entry: PlannedFixture): Promise<RunResult> {
+  const { stdout } = await run(process.execPath, ['bench/measure-once.ts', entry.name, entry.mode], { maxBuffer: 1 << 20 })
+  return JSON.parse(stdout.trim().split('\n').pop()!) as RunResult
+}
+
+async function pool<T, R>(items: T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length)
+  let next = 0
+  await Promise.all(Array.from({ length: width }, async () => {
+    while (next < items.length) {
+      const index = next++
+      results[index] = await work(items[index]!)
+    }
+  }))
+  return results
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+const percent = (part: number, whole: number) => `${Math.round((100 * part) / whole)}%`
+const signedPercent = (value: number) => `${value >= 0 ? '+' : ''}${value.toFixed(1)}%`
+
+const plan = benchPlan(quick)
+const started = performance.now()
+const jobs = plan.flatMap((entry) => Array.from({ length: entry.runs }, () => entry))
+process.stderr.write(`${jobs.length} runs of ${plan.length} fixtures, ${parallel} at a time\n`)
+const results = await pool(jobs, parallel, runOnce)
+
+const rows: string[] = []
+const summary = { cleanRuns: 0, cleanFailures: 0 }
+let offset = 0
+for (const entry of plan) {
+  const mine = results.slice(offset, offset + entry.runs)
+  offset += entry.runs
+  const flagged = mine.filter((r) => r.flagged).length
+  const leakMedian = median(mine.map((r) => r.leakEstimate))
+  const leakError = entry.truth.leakPerCycle > 0 ? signedPercent((100 * (leakMedian - entry.truth.leakPerCycle)) / entry.truth.leakPerCycle) : '-'
+  let retained = '-'
+  if (entry.mode === 'budget') {
+    const values = mine.map((r) => r.retained!)
+    const truth = entry.truth.retained
+    const worst = Math.max(...values.map((v) => Math.abs(v - truth)))
+    retained = truth > 0
+      ? `${formatSize(median(values))} (${signedPercent((100 * (median(values) - truth)) / truth)}, worst ±${(100 * worst / truth).toFixed(1)}%)`
+      : `${formatSize(median(values))} (worst ${formatSize(worst)})`
+  }
+  if (!entry.truth.leaks) {
+    summary.cleanRuns += entry.runs
+    summary.cleanFailures += flagged
+  }
+  rows.push(`| ${entry.name} | ${entry.mode} | ${entry.runs} | ${entry.truth.leaks ? formatRate(entry.truth.leakPerCycle) : 'clean'} | ` +
+    `${entry.truth.leaks ? 'caught ' + percent(flagged, entry.runs) : 'false pos. ' + percent(flagged, entry.runs)} | ` +
+    `${formatRate(leakMedian)} | ${leakError} | ${retained} | ${Math.round(median(mine.map((r) => r.wallMs)))} ms |`)
+}
+
+const vitestTiming = await measureInVitest(quick ? 3 : 10)
+const table = [
+  `# Benchmark results`,
+  '',
+  `Default settings (${DEFAULT_WARMUP} warm-up, ${DEFAULT_CYCLES} cycles per variant), every run in a fresh Node process.`,
+  `Node ${process.version}, V8 ${process.versions.v8}, ${os.cpus()[0]?.model ?? 'unknown CPU'} x${os.cpus().length}, ` +
+    `${formatSize(os.totalmem())} RAM, ${new Date().toISOString().slice(0, 10)}. Bench took ${Math.round((performance.now() - started) / 1000)} s.`,
+  '',
+  '"caught" is the share of runs whose verdict was "leaking" for a fixture that leaks; "false pos." the same for a clean one.',
+  'Retained is the candidate\'s overhead over the baseline (one-time plus accumulated) against the truth.',
+  '',
+  '| fixture | matcher | runs | truth | verdicts | leak estimate (median) | error | retained (median) | wall (median) |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ...rows,
+  '',
+  `Clean fixtures: ${summary.cleanFailures} failures in ${summary.cleanRuns} runs.`,
+  '',
+  '## Wall time of a default check in a Vitest worker',
+  '',
+  vitestTiming,
+  '',
+].join('\n')
+process.stdout.write(table)
+if (!quick) writeFileSync('bench/RESULTS.md', table)

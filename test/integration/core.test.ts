@@ -1,0 +1,96 @@
+import { beforeAll, describe, expect, test } from 'vitest'
+import { runSuite, type SuiteRun } from '../helpers/run-vitest.ts'
+
+// Real Vitest runs of fixtures/suites/*, with the plugin as a user adds it: these tests assert what
+// a user sees, which tests pass, which fail, and what the failures say.
+describe.each(['forks', 'threads'])('the core suite in the %s pool', (pool) => {
+  let run: SuiteRun
+  beforeAll(async () => {
+    run = await runSuite('core', { pool })
+  })
+
+  test.each([
+    'clean block stays within its budget',
+    'one-time 200 kB cache fits 300 kB',
+    'extra garbage is not retained memory',
+    'clean block does not leak',
+    'a leak within the allowance passes',
+  ])('passes: %s', (name) => {
+    expect(run.errors[name]).toBeUndefined()
+    expect(run.states[name]).toBe('passed')
+  })
+
+  test('a candidate leak fails with the budget, the excess and the file', () => {
+    const name = 'candidate retaining 2 kB a cycle breaks a 1 kB leak budget'
+    expect(run.states[name]).toBe('failed')
+    const message = run.errors[name]!
+    expect(message).toContain('memory budget "telemetry" exceeded (20 cycles without, 20 with)')
+    expect(message).toMatch(/leak {6}candidate grows [\d.]+ kB\/cycle > 1 kB\/cycle/)
+    expect(message).toMatch(/within {4}retained [\d.]+ kB/)
+    expect(message).toMatch(/budget file: .*fixtures\/suites\/core\/memory-budgets\.json/)
+  })
+
+  test('a one-time cost over the retained limit fails with the excess', () => {
+    for (const name of ['one-time 200 kB cache breaks 100 kB', 'overrides tighten a budget']) {
+      expect(run.states[name]).toBe('failed')
+      expect(run.errors[name]).toMatch(/retained {2}(19\d|20\d|21\d) kB > (100|50) kB {2}\(\+\d+ kB, ±[\d.]+ k?B\)/)
+    }
+  })
+
+  test('leaks are caught by .not.toLeakMemory() with their rate', () => {
+    expect(run.states['array leak of 1 kB a cycle is caught']).toBe('failed')
+    expect(run.errors['array leak of 1 kB a cycle is caught']).toMatch(/block leaks memory[^]*leak {6}block grows 1\.\d+ kB\/cycle > 0 B\/cycle/)
+    expect(run.states['buffer leak of 16 kB a cycle is caught']).toBe('failed')
+    expect(run.errors['buffer leak of 16 kB a cycle is caught']).toMatch(/block grows 1[67](\.\d+)? kB\/cycle/)
+  })
+
+  test('a block that throws or rejects fails with its own error, not a measurement', () => {
+    expect(run.states['a throwing block fails with its own error']).toBe('failed')
+    expect(run.errors['a throwing block fails with its own error']).toBe('boom in cycle 3')
+    expect(run.states['a rejecting block fails with its own error']).toBe('failed')
+    expect(run.errors['a rejecting block fails with its own error']).toBe('rejected on purpose')
+  })
+
+  test('an unknown budget name fails with the known names', () => {
+    const message = run.errors['an unknown budget lists the known ones']!
+    expect(message).toContain('telemetri')
+    expect(message).toContain('telemetry')
+    expect(message).toContain('cache-roomy')
+  })
+
+  test('a forgotten await fails the test instead of passing silently', () => {
+    const name = 'a check that is not awaited fails the test'
+    expect(run.states[name]).toBe('failed')
+    expect(run.errors[name]).toContain('was not awaited')
+    expect(run.errors[name]).toContain('await expect(block).not.toLeakMemory()')
+  })
+
+  test('a block that is not a function is refused with a clear message', () => {
+    expect(run.errors['a block that is not a function is refused']).toContain('expected a function to run each cycle, got number 42')
+  })
+
+  test('the run ends with the summary table of every check', () => {
+    expect(run.output).toContain('Memory budgets')
+    expect(run.output).toMatch(/\n  verdicts\.test\.ts\n/)
+    expect(run.output).toMatch(/"telemetry" +candidate retaining 2 kB a cycle breaks a 1 kB le… +20\+20 +[\d.]+ kB ±[\d.]+ k?B +0 B\/cycle \/ 2\.\d+ kB\/cycle +over/)
+    expect(run.output).toMatch(/toLeakMemory +clean block does not leak +20 +- +[\d.]+ B\/cycle +within/)
+  })
+})
+
+describe('budget file problems', () => {
+  test('a missing budget file fails budget checks with its path, and toLeakMemory still works', async () => {
+    const run = await runSuite('no-budget-file')
+    expect(run.states['a budget check without a budget file']).toBe('failed')
+    expect(run.errors['a budget check without a budget file']).toMatch(/fixtures\/suites\/no-budget-file\/memory-budgets\.json/)
+    expect(run.states['toLeakMemory needs no budget file']).toBe('passed')
+  })
+
+  test('a misspelt key names the file, the JSON path and the key meant', async () => {
+    const run = await runSuite('bad-budget-file')
+    const message = run.errors['a budget check with a misspelt key in the file']!
+    expect(message).toContain('bad-budget-file/memory-budgets.json')
+    expect(message).toContain('budgets.telemetry')
+    expect(message).toContain('leek')
+    expect(message).toContain('leak')
+  })
+})
