@@ -4,7 +4,7 @@
  *
  * The reading is the V8 heap less its code spaces, plus ArrayBuffer memory:
  * - Code spaces hold JIT output, which moves at fixed points of tier-up (tens of KB in one cycle) and
- *   is not data a fixture keeps. Counting it, clean blocks read up to ~2 KB/cycle; without, < 60 B.
+ *   is not data a fixture keeps. Counting it, clean blocks read up to ~2 KB/cycle; without, < 90 B.
  * - After a full GC, V8 frees dead ArrayBuffers' memory on a background thread, so a reading taken
  *   straight after gc() may still count them: up to ~900 KB from one reading to the next, in both
  *   `process.memoryUsage().arrayBuffers` and `v8.getHeapStatistics().external_memory` (the latter
@@ -195,21 +195,21 @@ const GARBAGE: Record<string, { where: 'heap' | 'off-heap'; baseline: number; ca
 }
 
 /**
- * Allocation per cycle. On the heap: V8's sampling heap profiler, counting objects collected since
- * (an unbiased estimate; a few percent at this interval over 4 cycles). Off the heap: the rise in
- * ArrayBuffer memory across a cycle, which no GC interrupts at these volumes.
+ * Allocation per cycle. On the heap: V8's sampling heap profiler, including objects already
+ * collected (an unbiased estimate, within a few percent at this interval over 4 cycles). Off the
+ * heap: the rise in ArrayBuffer memory across a cycle, which no GC interrupts at these volumes.
  */
 async function allocated(block: Block, enabled: boolean, where: 'heap' | 'off-heap'): Promise<number> {
-  const CYCLES = 4
+  const SAMPLED = 4
   if (where === 'off-heap') {
     let bytes = 0
-    for (let cycle = 0; cycle < CYCLES; cycle++) {
+    for (let cycle = 0; cycle < SAMPLED; cycle++) {
       await settle()
       const before = process.memoryUsage().arrayBuffers
       await block({ enabled, cycle })
       bytes += process.memoryUsage().arrayBuffers - before
     }
-    return bytes / CYCLES
+    return bytes / SAMPLED
   }
   const session = new Session()
   session.connect()
@@ -219,11 +219,11 @@ async function allocated(block: Block, enabled: boolean, where: 'heap' | 'off-he
       includeObjectsCollectedByMajorGC: true,
       includeObjectsCollectedByMinorGC: true,
     })
-    for (let cycle = 0; cycle < CYCLES; cycle++) await block({ enabled, cycle })
+    for (let cycle = 0; cycle < SAMPLED; cycle++) await block({ enabled, cycle })
     const { profile } = await session.post('HeapProfiler.stopSampling')
     const total = (node: { selfSize: number; children: (typeof node)[] }): number =>
       node.children.reduce((sum, child) => sum + total(child), node.selfSize)
-    return total(profile.head) / CYCLES
+    return total(profile.head) / SAMPLED
   } finally {
     session.disconnect()
   }
