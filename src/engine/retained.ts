@@ -1,4 +1,4 @@
-import { fitRobustLine, lineAt } from './robust-line.ts'
+import { fitRobustLine, lineAt, Z_95, type RobustLine } from './robust-line.ts'
 
 /** Memory the candidate holds after its cycles beyond what the baseline holds after as many. */
 export interface RetainedEstimate {
@@ -9,8 +9,6 @@ export interface RetainedEstimate {
   /** Where the figure comes from: post-GC heap statistics now, heap snapshot diffs later. */
   source: 'heap-statistics'
 }
-
-const Z_95 = 1.959964
 
 /**
  * The readings hold, from `start`: the baseline's N+1 points (before its first cycle to after its
@@ -27,9 +25,17 @@ export function estimateRetained(readings: ArrayLike<number>, start: number, cyc
   const candidateEnd = lineAt(candidate, cycles - 1)
   const bytes = candidateEnd - baselineEnd - (baselineEnd - baselineStart)
 
-  const slopeError = (baseline.slopeHigh - baseline.slopeLow) / (2 * Z_95)
+  // The end levels are projections along fitted slopes: their slopes' errors widen them.
   const spread = Math.sqrt(
-    candidate.levelError ** 2 + baseline.levelError ** 2 + (2 * cycles * slopeError) ** 2,
+    candidate.levelError ** 2 +
+      ((cycles - 1) * slopeError(candidate)) ** 2 +
+      baseline.levelError ** 2 +
+      (2 * cycles * slopeError(baseline)) ** 2,
   )
   return { bytes, uncertainty: Z_95 * spread, source: 'heap-statistics' }
+}
+
+/** Standard error of a slope, from its 95% bounds. */
+function slopeError(line: RobustLine): number {
+  return (line.slopeHigh - line.slopeLow) / (2 * Z_95)
 }

@@ -16,7 +16,7 @@ export interface RobustLine {
   count: number
 }
 
-const Z_95 = 1.959964
+export const Z_95 = 1.959964
 /** MAD to standard deviation, for normal noise. */
 const MAD_TO_SD = 1.4826
 
@@ -31,10 +31,11 @@ export function fitRobustLine(ys: ArrayLike<number>, from = 0, count = ys.length
   slopes.sort()
   const slope = median(slopes)
 
-  // Sen (1968): the bounds are order statistics of the sorted slopes, offset by Kendall's S spread.
+  // Sen (1968): the bounds are order statistics of the sorted slopes, offset by Kendall's S spread
+  // (ranks as scipy.stats.theilslopes computes them, without the ties correction).
   const spread = Z_95 * Math.sqrt((count * (count - 1) * (2 * count + 5)) / 18)
-  const lowRank = Math.max(0, Math.floor((pairs - spread) / 2))
-  const highRank = Math.min(pairs - 1, Math.ceil((pairs + spread) / 2))
+  const lowRank = Math.max(0, Math.round((pairs - spread) / 2) - 1)
+  const highRank = Math.min(pairs - 1, Math.round((pairs + spread) / 2))
   const residuals = new Float64Array(count)
   for (let i = 0; i < count; i++) residuals[i] = ys[from + i]! - slope * i
   residuals.sort()

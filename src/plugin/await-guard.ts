@@ -3,8 +3,9 @@ import { onTestFinished } from 'vitest'
 /**
  * Vitest lets a custom async matcher that nobody awaits pass the test: the failure arrives after
  * the test has ended, as a stray unhandled rejection at best. A check still running when its test
- * finishes was not awaited (an awaited one would have held the test open), so fail the test then,
- * after letting the measurement end so it cannot bleed into the next test's readings.
+ * finishes was not awaited (an awaited one would have held the test open), unless the test timed
+ * out while waiting for it. Either way the test fails, with the cause, after the measurement ends,
+ * so that it cannot bleed into the next test's readings.
  */
 export function failIfNotAwaited(check: Promise<unknown>, call: string): void {
   let settled = false
@@ -12,9 +13,17 @@ export function failIfNotAwaited(check: Promise<unknown>, call: string): void {
     settled = true
   }
   check.then(done, done)
-  onTestFinished(async () => {
+  onTestFinished(async ({ task }) => {
     if (settled) return
+    const timedOut = task.result?.errors?.some((error) => /timed out/i.test(error.message ?? ''))
     await check.catch(() => undefined)
+    if (timedOut) {
+      throw new Error(
+        `${call} was still measuring when the test timed out. Memory checks run the block many times ` +
+          '(warm-up, then every cycle of each variant, with a full GC after each): give the test more time, ' +
+          "e.g. test('…', fn, 60_000), or fewer cycles.",
+      )
+    }
     throw new Error(
       `${call} was not awaited, so its verdict could not fail this test. Memory checks are asynchronous: write\n\n  await ${call}\n`,
     )

@@ -8,7 +8,11 @@ export interface LeakOptions {
   cycles?: number
   /** Cycles run before measuring. @default 20 */
   warmup?: number
-  /** Allowed growth per cycle: bytes, or a string such as "1 kB". @default 0 (any consistent growth fails) */
+  /**
+   * Allowed growth per cycle: bytes, or a string such as "1 kB". Growth must also be steady, and
+   * above 64 B/cycle (the noise floor of heap statistics) unless objects are kept every cycle.
+   * @default 0
+   */
   leak?: number | string
 }
 

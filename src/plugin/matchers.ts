@@ -1,4 +1,5 @@
 import type { TaskMeta } from 'vitest'
+import { showValue } from '../budgets/budget-errors.ts'
 import { readBudgetFileCached } from '../budgets/load-budget-file.ts'
 import { resolveBudget, resolveLeakOptions } from '../budgets/resolve-budget.ts'
 import type { Block, HeapProbe } from '../engine/cycles.ts'
@@ -51,6 +52,11 @@ export function createMatchers(environment: MatcherEnvironment) {
   return {
     toStayWithinMemoryBudget(this: MatcherContext, block: unknown, name: unknown, overrides?: unknown): Promise<MatcherResult> {
       const call = `expect(block).${this.isNot ? 'not.' : ''}toStayWithinMemoryBudget(${JSON.stringify(name)})`
+      if (this.isNot) {
+        throw new TypeError(
+          `${call}: a budget cannot be negated. To check that a block breaks a budget, tighten the budget instead.`,
+        )
+      }
       assertBlock(block, call)
       if (typeof name !== 'string' || name === '') {
         throw new TypeError(`${call}: the budget name must be a non-empty string, got ${describe(name)}`)
@@ -118,7 +124,7 @@ function record(context: MatcherContext, check: CheckRecord): void {
 }
 
 function describe(value: unknown): string {
-  if (value === null) return 'null'
+  if (value === null || value === undefined) return String(value)
   if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object'
-  return `${typeof value} ${String(value).slice(0, 40)}`
+  return `${typeof value} ${showValue(value)}`
 }

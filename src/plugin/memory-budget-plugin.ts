@@ -13,20 +13,21 @@ const setupFile = fileURLToPath(new URL(`./worker-setup${import.meta.url.endsWit
  * workers their options, and adds the summary reporter next to the user's reporters.
  */
 export function memoryBudget(options: MemoryBudgetOptions = {}): Plugin {
+  let budgetsPath: string | undefined
   return {
     name: 'vitest-memory-budget',
     config(config) {
       const root = config.test?.root ?? config.root ?? process.cwd()
-      return {
-        test: {
-          setupFiles: [setupFile],
-          provide: { [PROVIDE_KEY]: resolveWorkerOptions(options, root) },
-        },
-      }
+      const workerOptions = resolveWorkerOptions(options, root)
+      budgetsPath = workerOptions.budgetsPath
+      return { test: { setupFiles: [setupFile], provide: { [PROVIDE_KEY]: workerOptions } } }
     },
     configureVitest({ vitest }) {
       // Pushed here rather than set in config(): a reporter there would replace Vitest's default one.
       if (options.summary !== false) vitest.config.reporters.push(new SummaryReporter())
+      // Editing a budget changes verdicts: watch mode reruns the tests, as for a snapshot file.
+      // Added to the resolved list so that Vitest's own triggers stay.
+      if (budgetsPath) vitest.config.forceRerunTriggers.push(budgetsPath)
     },
   }
 }

@@ -69,11 +69,30 @@ describe.each(['forks', 'threads'])('the core suite in the %s pool', (pool) => {
     expect(run.errors['a block that is not a function is refused']).toContain('expected a function to run each cycle, got number 42')
   })
 
+  test('a negated budget is refused before measuring', () => {
+    expect(run.errors['a negated budget is refused']).toBe(
+      'expect(block).not.toStayWithinMemoryBudget("clean"): a budget cannot be negated. To check that a block breaks a budget, tighten the budget instead.',
+    )
+  })
+
+  test('a check cut short by the test timeout says so, not "not awaited"', () => {
+    const message = run.errors['a check that outlives the test timeout says so']!
+    expect(message).toContain('was still measuring when the test timed out')
+    expect(message).not.toContain('was not awaited')
+  })
+
+  test('two checks at once in one worker: the second is refused, the first measures', () => {
+    const states = [run.states['first concurrent check'], run.states['second concurrent check']].sort()
+    expect(states).toEqual(['failed', 'passed'])
+    const message = run.errors['first concurrent check'] ?? run.errors['second concurrent check']
+    expect(message).toContain('started while expect(block).not.toLeakMemory() was still measuring in the same worker')
+  })
+
   test('the run ends with the summary table of every check', () => {
     expect(run.output).toContain('Memory budgets')
     expect(run.output).toMatch(/\n  verdicts\.test\.ts\n/)
-    expect(run.output).toMatch(/"telemetry" +candidate retaining 2 kB a cycle breaks a 1 kB le… +20\+20 +[\d.]+ kB ±[\d.]+ k?B +0 B\/cycle \/ 2\.\d+ kB\/cycle +over/)
-    expect(run.output).toMatch(/toLeakMemory +clean block does not leak +20 +- +[\d.]+ B\/cycle +within/)
+    expect(run.output).toMatch(/"telemetry" +candidate retaining 2 kB a cycle breaks a 1 kB le… +20\+20 +[\d.]+ kB ±[\d.]+ k?B +-?[\d.]+ k?B\/cycle \/ 2\.\d+ kB\/cycle +over/)
+    expect(run.output).toMatch(/toLeakMemory +clean block does not leak +20 +- +-?[\d.]+ k?B\/cycle +within/)
   })
 })
 

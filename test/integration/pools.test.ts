@@ -11,5 +11,5 @@ test.each(['forks', 'threads', 'vmForks', 'vmThreads'])('verdicts in the %s pool
     'cache over budget fails': 'failed',
   })
   expect(run.errors['buffer leak fails']).toMatch(/block grows 1\.\d+ kB\/cycle/)
-  expect(run.errors['cache over budget fails']).toMatch(/retained {2}20\d kB > 100 kB/)
+  expect(run.errors['cache over budget fails']).toMatch(/retained {2}(19\d|20\d|21\d) kB > 100 kB/)
 })
