@@ -1,3 +1,4 @@
+import v8 from 'node:v8'
 import type { FullGc } from './full-gc.ts'
 import type { HeapSeries } from './heap-reading.ts'
 import { settle } from './settle.ts'
@@ -17,6 +18,15 @@ export interface HeapProbe {
   gc: FullGc
   /** Records the post-GC heap into series at index. */
   read: (series: HeapSeries, index: number) => void
+}
+
+/** Heap snapshots to write during the loop, each straight after a reading. */
+export interface SnapshotSchedule {
+  /** Readings after which to write one, ascending: 0 is the reading before the first cycle, i the one after cycle i. */
+  after: readonly number[]
+  files: readonly string[]
+  /** Time spent writing them (and reading the heap again after), filled in by runCycles. */
+  writeMs: number
 }
 
 /** Consecutive cycles without compilation that count as a settled JIT. */
@@ -44,14 +54,18 @@ export async function runCycles(
   series: HeapSeries,
   at: number,
   stopWhenQuiet = 0,
+  snapshots?: SnapshotSchedule,
 ): Promise<number> {
   const quietNeeded = Math.min(QUIET_CYCLES, stopWhenQuiet)
   let quiet = 0
+  let nextSnapshot = 0
   await collectAndRead(probe, series, at)
+  if (snapshots?.after[0] === 0) await snapshotAndReread(probe, series, at, snapshots, nextSnapshot++)
   for (let i = 0; i < contexts.length; i++) {
     await block(contexts[i]!)
     const index = at + 1 + i
     await collectAndRead(probe, series, index)
+    if (snapshots?.after[nextSnapshot] === i + 1) await snapshotAndReread(probe, series, index, snapshots, nextSnapshot++)
     if (stopWhenQuiet === 0) continue
     quiet = series.code[index] === series.code[index - 1] ? quiet + 1 : 0
     if (i + 1 >= stopWhenQuiet && quiet >= quietNeeded) return i + 1
@@ -63,6 +77,17 @@ export async function collectAndRead(probe: HeapProbe, series: HeapSeries, index
   await settle()
   probe.gc()
   probe.read(series, index)
+}
+
+/**
+ * Writes a snapshot of the heap just read, then reads again: writing the first snapshot makes V8
+ * drop megabytes of its own caches, which would otherwise read as the next cycle shrinking the heap.
+ */
+async function snapshotAndReread(probe: HeapProbe, series: HeapSeries, index: number, schedule: SnapshotSchedule, which: number): Promise<void> {
+  const started = performance.now()
+  v8.writeHeapSnapshot(schedule.files[which]!)
+  await collectAndRead(probe, series, index)
+  schedule.writeMs += performance.now() - started
 }
 
 /** Frozen contexts for `count` cycles starting at `first`, made up front. */

@@ -1,9 +1,15 @@
-import { makeContexts, runCycles, type Block, type HeapProbe } from './cycles.ts'
+import path from 'node:path'
+import { makeContexts, runCycles, type Block, type HeapProbe, type SnapshotSchedule } from './cycles.ts'
 import { estimateGrowth, type GrowthEstimate } from './growth.ts'
 import { createSeries, type HeapSeries } from './heap-reading.ts'
 import { estimateRetained, type RetainedEstimate } from './retained.ts'
 
 export interface MeasurePlan {
+  /**
+   * A folder to write heap snapshots to, at the start and end of each variant's measured cycles:
+   * the objects each variant left behind are read from them, outside this isolate.
+   */
+  snapshotDir?: string
   cycles: number
   /** Minimum warm-up; it runs on, up to WARMUP_EXTENSION times as long, until V8 stops compiling. */
   warmup: number
@@ -19,6 +25,8 @@ export interface VariantMeasurement {
 }
 
 interface Common extends MeasurePlan {
+  /** Time spent writing heap snapshots, included in durationMs. */
+  snapshotMs: number
   /** Warm-up cycles actually run. */
   warmupRun: number
   /** Post-GC bytes after each warm-up cycle, for reports. */
@@ -29,6 +37,8 @@ interface Common extends MeasurePlan {
 export interface LeakMeasurement extends Common {
   kind: 'leak'
   variant: VariantMeasurement
+  /** Heap snapshots before and after the measured cycles, when a snapshotDir was given. */
+  snapshots?: { start: string; end: string }
 }
 
 export interface BudgetMeasurement extends Common {
@@ -36,6 +46,8 @@ export interface BudgetMeasurement extends Common {
   baseline: VariantMeasurement
   candidate: VariantMeasurement
   retained: RetainedEstimate
+  /** Heap snapshots before the baseline, between the variants and after the candidate, when asked. */
+  snapshots?: { start: string; baselineEnd: string; candidateEnd: string }
 }
 
 /**
@@ -57,10 +69,13 @@ async function warmUp(block: Block, plan: MeasurePlan, probe: HeapProbe, measure
 export async function measureLeak(block: Block, plan: MeasurePlan, probe: HeapProbe): Promise<LeakMeasurement> {
   const { cycles } = plan
   const { started, series, warmupRun, reference } = await warmUp(block, plan, probe, cycles)
-  await runCycles(block, makeContexts(false, warmupRun, cycles), probe, series, reference)
+  const schedule = plan.snapshotDir ? snapshotSchedule(plan.snapshotDir, [0, cycles], ['start', 'end']) : undefined
+  await runCycles(block, makeContexts(false, warmupRun, cycles), probe, series, reference, 0, schedule)
   return {
     kind: 'leak',
     ...plan,
+    ...(schedule && { snapshots: { start: schedule.files[0]!, end: schedule.files[1]! } }),
+    snapshotMs: schedule?.writeMs ?? 0,
     warmupRun,
     variant: variantOf(series, reference, cycles + 1),
     warmupReadings: Array.from(series.data.subarray(1, 1 + warmupRun)),
@@ -78,12 +93,17 @@ export async function measureBudget(block: Block, plan: MeasurePlan, probe: Heap
   const { cycles } = plan
   const { started, series, warmupRun, reference } = await warmUp(block, plan, probe, 2 * cycles)
   const contexts = [...makeContexts(false, warmupRun, cycles), ...makeContexts(true, warmupRun + cycles, cycles)]
-  await runCycles(block, contexts, probe, series, reference)
+  const schedule = plan.snapshotDir
+    ? snapshotSchedule(plan.snapshotDir, [0, cycles, 2 * cycles], ['start', 'baseline-end', 'candidate-end'])
+    : undefined
+  await runCycles(block, contexts, probe, series, reference, 0, schedule)
 
   const candidateStart = reference + cycles
   return {
     kind: 'budget',
     ...plan,
+    ...(schedule && { snapshots: { start: schedule.files[0]!, baselineEnd: schedule.files[1]!, candidateEnd: schedule.files[2]! } }),
+    snapshotMs: schedule?.writeMs ?? 0,
     warmupRun,
     baseline: variantOf(series, reference, cycles + 1),
     // The candidate's series begins with the baseline's last reading, but its growth is fitted from
@@ -96,6 +116,12 @@ export async function measureBudget(block: Block, plan: MeasurePlan, probe: Heap
     warmupReadings: Array.from(series.data.subarray(1, 1 + warmupRun)),
     durationMs: performance.now() - started,
   }
+}
+
+function snapshotSchedule(dir: string, after: number[], names: string[]): SnapshotSchedule {
+  // Flat copies: V8 flattens a concatenated string when it is first read, and a path flattened
+  // inside the loop would be a new string in the next snapshot.
+  return { after, files: names.map((name) => Buffer.from(path.join(dir, `${name}.heapsnapshot`)).toString()), writeMs: 0 }
 }
 
 function variantOf(series: HeapSeries, from: number, points: number): VariantMeasurement {

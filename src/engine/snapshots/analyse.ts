@@ -1,0 +1,67 @@
+import { readHeapGraph, type HeapGraph } from './heap-graph.ts'
+import { findNewObjects, type ObjectGroup } from './new-objects.ts'
+import { explainObjects, type Explanation, type MemlabState } from './retainer-paths.ts'
+
+export interface PhaseRequest {
+  name: string
+  /** Snapshot written before the phase's cycles, and after them. */
+  before: string
+  after: string
+}
+
+export interface AnalysisRequest {
+  phases: PhaseRequest[]
+  /** Also find retained sizes and retainer paths of each phase's top groups (needs memlab). */
+  explain: boolean
+}
+
+export interface ExplainedGroup extends ObjectGroup {
+  /** The first sample's retained size and retainer path, when memlab explained it. */
+  sample?: Explanation
+}
+
+export interface PhaseAnalysis {
+  name: string
+  groups: ExplainedGroup[]
+  /** Bytes of every new object the phase holds, off-heap backing stores included. */
+  bytes: number
+}
+
+export interface AnalysisResult {
+  phases: PhaseAnalysis[]
+  memlab: MemlabState
+  durationMs: number
+}
+
+/** Groups explained per phase: the ones a message shows. */
+const EXPLAINED_GROUPS = 5
+
+/**
+ * What each phase left behind. Snapshots are parsed one pair at a time, after all were written,
+ * and only here, in a thread of their own: a parsed snapshot in the measured heap would be
+ * measured.
+ */
+export async function analyse(request: AnalysisRequest): Promise<AnalysisResult> {
+  const started = performance.now()
+  const phases: PhaseAnalysis[] = []
+  let memlab: MemlabState = 'not needed'
+  // The snapshot between the variants ends one phase and starts the next: parse it once.
+  const graphs = new Map<string, HeapGraph>()
+  const graph = (file: string) => graphs.get(file) ?? graphs.set(file, readHeapGraph(file)).get(file)!
+  for (const phase of request.phases) {
+    const objects = findNewObjects(graph(phase.before), graph(phase.after))
+    const groups: ExplainedGroup[] = objects.groups.map((group) => ({ ...group }))
+    if (request.explain) {
+      const shown = groups.slice(0, EXPLAINED_GROUPS)
+      const ids = shown.flatMap((group) => group.sampleIds.slice(0, 1))
+      const explained = await explainObjects(phase.after, ids)
+      if (explained.state !== 'not needed') memlab = explained.state
+      for (const group of shown) {
+        const sample = explained.explanations.get(group.sampleIds[0]!)
+        if (sample) group.sample = sample
+      }
+    }
+    phases.push({ name: phase.name, groups, bytes: objects.bytes })
+  }
+  return { phases, memlab, durationMs: performance.now() - started }
+}
