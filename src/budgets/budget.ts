@@ -11,6 +11,12 @@ export interface BudgetInput {
   retained?: number | string
   /** Most growth per cycle allowed for each variant. */
   leak?: number | string
+  /**
+   * Most new objects the candidate may still hold after its cycles, beyond the baseline, per
+   * constructor name; `"*"` limits every constructor not named. Makes the check take heap snapshots.
+   * @example { "TelemetryEvent": 0, "*": 50 }
+   */
+  objects?: Record<string, number>
 }
 
 /** A validated budget entry: every size is a whole number of bytes. */
@@ -19,6 +25,7 @@ export interface BudgetEntry {
   warmup?: number
   retained?: number
   leak?: number
+  objects?: Record<string, number>
 }
 
 /** A validated budget file. */
@@ -39,4 +46,6 @@ export interface ResolvedBudget {
   /** Absent when the budget sets no retained limit. */
   retained?: number
   leak: number
+  /** Absent when the budget sets no object limits. */
+  objects?: Record<string, number>
 }

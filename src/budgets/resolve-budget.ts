@@ -18,7 +18,12 @@ export function resolveBudget(file: BudgetFile, name: string, overrides?: unknow
   if (entry === undefined) {
     throw new BudgetError('unknownBudget', { file: file.path, name, known: Object.keys(file.budgets) })
   }
-  const merged = { ...BUILT_IN, ...file.defaults, ...entry, ...validateOverrides(overrides, name) }
+  const validOverrides = validateOverrides(overrides, name)
+  const merged = { ...BUILT_IN, ...file.defaults, ...entry, ...validOverrides }
+  // Object limits merge per constructor: an entry that limits one constructor keeps the defaults' others.
+  const objects = file.defaults.objects || entry.objects || validOverrides.objects
+    ? { ...file.defaults.objects, ...entry.objects, ...validOverrides.objects }
+    : undefined
   return {
     name,
     file: file.path,
@@ -26,6 +31,7 @@ export function resolveBudget(file: BudgetFile, name: string, overrides?: unknow
     warmup: merged.warmup,
     ...(merged.retained === undefined ? {} : { retained: merged.retained }),
     leak: merged.leak,
+    ...(objects && { objects }),
   }
 }
 

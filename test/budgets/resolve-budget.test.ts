@@ -71,7 +71,7 @@ describe('resolveBudget', () => {
     ['600 kB', 'overrides: expected an object such as {"retained":"600 kB","leak":"1 kB"}, got "600 kB"'],
     [{ leak: Number.NaN }, 'overrides.leak: expected a size such as 600 kB, 1.5 MiB or 512 (bytes), got NaN'],
     [{ cycles: 20.5 }, 'overrides.cycles: expected an integer from 5 to 1000, got 20.5'],
-    [{ limit: 1 }, 'overrides.limit: unknown key; known keys are cycles, warmup, retained, leak'],
+    [{ limit: 1 }, 'overrides.limit: unknown key; known keys are cycles, warmup, retained, leak, objects'],
   ])('invalidOverrides for %j', (overrides, line) => {
     expect(budgetError(() => resolveBudget(file, 'telemetry', overrides)).message).toBe(
       `Invalid overrides for memory budget "telemetry":\n  ${line}`,
@@ -108,6 +108,31 @@ Add one under "budgets", for example:
 
   test('checks the name before the overrides', () => {
     expect(budgetError(() => resolveBudget(file, 'nope', { bad: 1 })).code).toBe('unknownBudget')
+  })
+})
+
+describe('object limits', () => {
+  const withObjects: BudgetFile = {
+    path: '/project/memory-budgets.json',
+    defaults: { objects: { '*': 50 } },
+    budgets: { telemetry: { objects: { TelemetryEvent: 0 } }, plain: {} },
+  }
+
+  test('merge per constructor: overrides, then the entry, then the defaults', () => {
+    expect(resolveBudget(withObjects, 'telemetry').objects).toEqual({ '*': 50, TelemetryEvent: 0 })
+    expect(resolveBudget(withObjects, 'telemetry', { objects: { '*': 10, Span: 2 } }).objects).toEqual({ '*': 10, TelemetryEvent: 0, Span: 2 })
+    expect(resolveBudget(withObjects, 'plain').objects).toEqual({ '*': 50 })
+    expect(resolveBudget(file, 'telemetry').objects).toBeUndefined()
+  })
+
+  test('a count that is not a whole number of objects is refused with its path', () => {
+    expect(budgetError(() => resolveBudget(file, 'telemetry', { objects: { TelemetryEvent: -1, Span: 'many' } })).message).toBe(
+      [
+        'Invalid overrides for memory budget "telemetry":',
+        '  overrides.objects.TelemetryEvent: expected a non-negative integer, got -1',
+        '  overrides.objects.Span: expected a non-negative integer, got "many"',
+      ].join('\n'),
+    )
   })
 })
 
