@@ -1,28 +1,50 @@
-// One benchmark run in a fresh process: measure a fixture once with default settings, print JSON.
-// Usage: node bench/measure-once.ts <fixture> <leak|budget>
+// One benchmark run in a fresh process: one check of a fixture with default settings, as the
+// matchers run it (heap statistics, and heap snapshots when the check needs them). Prints JSON.
+// Usage: node bench/measure-once.ts <fixture> <leak|budget|objects>
+//   leak: toLeakMemory; budget: a budget with no limits but the default leak; objects: the same
+//   budget limiting every constructor to 0 new objects, which makes it read heap snapshots.
 import { DEFAULT_CYCLES, DEFAULT_LEAK, DEFAULT_WARMUP } from '../src/budgets/defaults.ts'
+import { runBudgetCheck } from '../src/checks/budget-check.ts'
+import { runLeakCheck } from '../src/checks/leak-check.ts'
+import type { CheckOutcome } from '../src/checks/outcome.ts'
 import { createHeapProbe } from '../src/engine/index.ts'
-import { measureBudget, measureLeak } from '../src/engine/measure.ts'
-import { isLeaking } from '../src/verdict/judge.ts'
+import type { PhaseAnalysis } from '../src/engine/snapshots/analyse.ts'
+import { budgetRecord } from '../src/reporting/check-record.ts'
 import { fixtureFor } from './sweep.ts'
 
 const [name, mode] = process.argv.slice(2)
 const fixture = fixtureFor(name!)
 const probe = createHeapProbe()
-const plan = { cycles: DEFAULT_CYCLES, warmup: DEFAULT_WARMUP }
+const plan = { cycles: DEFAULT_CYCLES, warmup: DEFAULT_WARMUP, leak: DEFAULT_LEAK }
 const block = fixture.create()
 const started = performance.now()
 
 if (mode === 'leak') {
-  const m = await measureLeak(block, plan, probe)
-  print({ flagged: isLeaking(m.variant.growth, DEFAULT_LEAK), leakEstimate: m.variant.growth.perCycle })
+  const outcome = await runLeakCheck(block, plan, probe)
+  print(outcome, outcome.measurement.variant.growth.perCycle, outcome.evidence.block)
 } else {
-  const m = await measureBudget(block, plan, probe)
-  const flagged = isLeaking(m.baseline.growth, DEFAULT_LEAK) || isLeaking(m.candidate.growth, DEFAULT_LEAK)
-  print({ flagged, leakEstimate: m.candidate.growth.perCycle, retained: m.retained.bytes, retainedUncertainty: m.retained.uncertainty })
+  const budget = { name: 'bench', file: 'bench', ...plan, ...(mode === 'objects' && { objects: { '*': 0 } }) }
+  const outcome = await runBudgetCheck(block, budget, probe)
+  const { retained } = budgetRecord(budget, outcome)
+  print(outcome, outcome.measurement.candidate.growth.perCycle, outcome.evidence.candidate, {
+    retained: retained!.bytes,
+    retainedSource: retained!.source,
+    baselineGroups: outcome.evidence.baseline?.groups.length ?? 0,
+  })
 }
 block.dispose?.()
 
-function print(result: object): void {
-  process.stdout.write(JSON.stringify({ ...result, wallMs: performance.now() - started }) + '\n')
+function print(outcome: CheckOutcome<{ durationMs: number }>, leakEstimate: number, objects: PhaseAnalysis | undefined, extra: object = {}): void {
+  const top = objects?.groups[0]
+  process.stdout.write(JSON.stringify({
+    flagged: !outcome.verdict.pass,
+    leakEstimate,
+    ...extra,
+    snapshotsRead: objects !== undefined,
+    groups: objects?.groups.length ?? 0,
+    topGroup: top ? `${top.name} x${top.count}` : '',
+    measureMs: outcome.measurement.durationMs,
+    analysisMs: outcome.analysisMs ?? 0,
+    wallMs: performance.now() - started,
+  }) + '\n')
 }

@@ -4,7 +4,7 @@ import { sweepFixtures } from './sweep.ts'
 
 export interface PlannedFixture {
   name: string
-  mode: 'leak' | 'budget'
+  mode: 'leak' | 'budget' | 'objects'
   runs: number
   truth: { leaks: boolean; leakPerCycle: number; retained: number }
 }
@@ -16,12 +16,16 @@ export function benchPlan(quick: boolean): PlannedFixture[] {
   for (const fixture of [...fixtures, ...sweepFixtures]) {
     const { truth } = fixture
     const retained = truth.oneTime + (truth.leakPerCycle - truth.baselineLeakPerCycle) * DEFAULT_CYCLES
-    const entry = (mode: 'leak' | 'budget', count: number) =>
+    const entry = (mode: PlannedFixture['mode'], count: number) =>
       plan.push({ name: fixture.name, mode, runs: runs(count), truth: { leaks: truth.leaks, leakPerCycle: truth.leakPerCycle, retained } })
-    if (fixture.name.startsWith('candidate-') || fixture.name === 'sleep-1ms') entry('budget', 20)
+    if (fixture.name === 'candidate-cache-200kb' || fixture.name === 'sleep-1ms') {
+      entry('budget', 20)
+      entry('objects', 20)
+    } else if (fixture.name.startsWith('candidate-')) entry('budget', 20)
     else if (fixture.name.startsWith('clean-')) {
       entry('leak', 50)
       entry('budget', 50)
+      entry('objects', 50)
     } else entry('leak', 20)
   }
   return plan

@@ -17,7 +17,13 @@ interface RunResult {
   flagged: boolean
   leakEstimate: number
   retained?: number
-  retainedUncertainty?: number
+  retainedSource?: string
+  baselineGroups?: number
+  snapshotsRead: boolean
+  groups: number
+  topGroup: string
+  measureMs: number
+  analysisMs: number
   wallMs: number
 }
 
@@ -46,6 +52,18 @@ const median = (values: number[]) => {
 const percent = (part: number, whole: number) => `${Math.round((100 * part) / whole)}%`
 const signedPercent = (value: number) => `${value >= 0 ? '+' : ''}${value.toFixed(1)}%`
 
+/** What heap snapshots showed: the most frequent top group and in how many runs, or runs that read no objects. */
+function objectsCell(runs: RunResult[]): string {
+  const read = runs.filter((r) => r.snapshotsRead)
+  if (read.length === 0) return 'not read'
+  const withObjects = read.filter((r) => r.groups > 0 || (r.baselineGroups ?? 0) > 0)
+  if (withObjects.length === 0) return `none, in ${read.length} runs read`
+  const counts = new Map<string, number>()
+  for (const r of withObjects) counts.set(r.topGroup, (counts.get(r.topGroup) ?? 0) + 1)
+  const [top, times] = [...counts].sort((a, b) => b[1] - a[1])[0]!
+  return `${top || '(baseline only)'} (${times}/${read.length} runs)`
+}
+
 const plan = benchPlan(quick)
 const started = performance.now()
 const jobs = plan.flatMap((entry) => Array.from({ length: entry.runs }, () => entry))
@@ -62,7 +80,7 @@ for (const entry of plan) {
   const leakMedian = median(mine.map((r) => r.leakEstimate))
   const leakError = entry.truth.leakPerCycle > 0 ? signedPercent((100 * (leakMedian - entry.truth.leakPerCycle)) / entry.truth.leakPerCycle) : '-'
   let retained = '-'
-  if (entry.mode === 'budget') {
+  if (entry.mode !== 'leak') {
     const values = mine.map((r) => r.retained!)
     const truth = entry.truth.retained
     const worst = Math.max(...values.map((v) => Math.abs(v - truth)))
@@ -76,7 +94,8 @@ for (const entry of plan) {
   }
   rows.push(`| ${entry.name} | ${entry.mode} | ${entry.runs} | ${entry.truth.leaks ? formatRate(entry.truth.leakPerCycle) : 'clean'} | ` +
     `${entry.truth.leaks ? 'caught ' + percent(flagged, entry.runs) : 'false pos. ' + percent(flagged, entry.runs)} | ` +
-    `${formatRate(leakMedian)} | ${leakError} | ${retained} | ${Math.round(median(mine.map((r) => r.wallMs)))} ms |`)
+    `${formatRate(leakMedian)} | ${leakError} | ${retained} | ${objectsCell(mine)} | ` +
+    `${Math.round(median(mine.map((r) => r.wallMs)))} ms (${Math.round(median(mine.map((r) => r.analysisMs)))}) |`)
 }
 
 const vitestTiming = await measureInVitest(quick ? 3 : 10)
@@ -90,8 +109,13 @@ const table = [
   '"caught" is the share of runs whose verdict was "leaking" for a fixture that leaks; "false pos." the same for a clean one.',
   'Retained is the candidate\'s overhead over the baseline (one-time plus accumulated) against the truth.',
   '',
-  '| fixture | matcher | runs | truth | verdicts | leak estimate (median) | error | retained (median) | wall (median) |',
-  '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  'Checks: "leak" is `toLeakMemory`; "budget" a budget with only the default leak limit; "objects" the same budget',
+  'limiting every constructor to 0 new objects, which makes it read heap snapshots. "objects" column: the group',
+  'heap snapshots put first (name x count), or "not read" when the check needed no snapshots. Wall time is the',
+  'whole check in a fresh process, snapshot analysis (in its thread) in brackets.',
+  '',
+  '| fixture | check | runs | truth | verdicts | leak estimate (median) | error | retained (median) | objects | wall (median) |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ...rows,
   '',
   `Clean fixtures: ${summary.cleanFailures} failures in ${summary.cleanRuns} runs.`,

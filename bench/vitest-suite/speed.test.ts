@@ -1,9 +1,17 @@
 import { expect, test } from 'vitest'
 
-// A default check on a block that takes about 1 ms: what a user pays per matcher call.
+// Checks of a block that takes about 1 ms, with default settings: what a user pays per call.
 const runs = Number(process.env.BENCH_SPEED_RUNS ?? 10)
+const sleep = () => new Promise((resolve) => setTimeout(resolve, 1))
+
 for (let run = 0; run < runs; run++) {
-  test(`default budget check of a 1 ms block, run ${run + 1}`, async () => {
-    await expect(() => new Promise((resolve) => setTimeout(resolve, 1))).toStayWithinMemoryBudget('sleep')
+  test(`budget check, run ${run + 1}`, async () => {
+    await expect(sleep).toStayWithinMemoryBudget('sleep')
+  })
+  test(`budget check reading snapshots (objects), run ${run + 1}`, async () => {
+    await expect(sleep).toStayWithinMemoryBudget('sleep-objects')
+  })
+  test(`toLeakMemory, run ${run + 1}`, async () => {
+    await expect(sleep).not.toLeakMemory()
   })
 }

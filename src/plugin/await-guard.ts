@@ -7,14 +7,15 @@ import { onTestFinished } from 'vitest'
  * out while waiting for it. Either way the test fails, with the cause, after the measurement ends,
  * so that it cannot bleed into the next test's readings.
  */
-export function failIfNotAwaited(check: Promise<unknown>, call: string): void {
+export function failIfNotAwaited(check: Promise<unknown>, call: string, test: object | undefined): void {
   let settled = false
   const done = () => {
     settled = true
   }
   check.then(done, done)
   onTestFinished(async ({ task }) => {
-    if (settled) return
+    // Concurrent tests may see another test's hook: only the test that made the check judges it.
+    if (settled || (test && task !== test)) return
     const timedOut = task.result?.errors?.some((error) => /timed out/i.test(error.message ?? ''))
     await check.catch(() => undefined)
     if (timedOut) {

@@ -2,11 +2,11 @@ import type { TaskMeta } from 'vitest'
 import { showValue } from '../budgets/budget-errors.ts'
 import { readBudgetFileCached } from '../budgets/load-budget-file.ts'
 import { resolveBudget, resolveLeakOptions } from '../budgets/resolve-budget.ts'
+import { runBudgetCheck } from '../checks/budget-check.ts'
+import { runLeakCheck } from '../checks/leak-check.ts'
 import type { Block, HeapProbe } from '../engine/cycles.ts'
-import { measureBudget, measureLeak } from '../engine/measure.ts'
-import { META_KEY, type CheckRecord } from '../reporting/check-record.ts'
+import { budgetRecord, leakRecord, META_KEY, type CheckRecord } from '../reporting/check-record.ts'
 import { formatBudgetVerdict, formatLeakVerdict } from '../verdict/format-verdict.ts'
-import { judgeBudget, judgeLeak } from '../verdict/judge.ts'
 import { failIfNotAwaited } from './await-guard.ts'
 
 interface MatcherContext {
@@ -63,24 +63,11 @@ export function createMatchers(environment: MatcherEnvironment) {
       }
       const budget = resolveBudget(readBudgetFileCached(budgetsPath), name, overrides)
       const check = exclusive(call, async () => {
-        const measurement = await measureBudget(block, budget, probe)
-        const verdict = judgeBudget(measurement, budget)
-        record(this, {
-          matcher: 'toStayWithinMemoryBudget',
-          budget: budget.name,
-          budgetFile: budget.file,
-          cycles: measurement.cycles,
-          warmup: measurement.warmup,
-          pass: verdict.pass,
-          findings: verdict.findings,
-          retained: measurement.retained,
-          growth: { baseline: measurement.baseline.growth.perCycle, candidate: measurement.candidate.growth.perCycle },
-          readings: { baseline: measurement.baseline.readings, candidate: measurement.candidate.readings },
-          durationMs: measurement.durationMs,
-        })
-        return { pass: verdict.pass, message: () => formatBudgetVerdict(verdict, measurement, budget) }
+        const outcome = await runBudgetCheck(block, budget, probe)
+        record(this, budgetRecord(budget, outcome))
+        return { pass: outcome.verdict.pass, message: () => formatBudgetVerdict(outcome.verdict, outcome.measurement, budget, outcome) }
       })
-      failIfNotAwaited(check, call)
+      failIfNotAwaited(check, call, this.task)
       return check
     },
 
@@ -90,21 +77,11 @@ export function createMatchers(environment: MatcherEnvironment) {
       assertBlock(block, call)
       const plan = resolveLeakOptions(options)
       const check = exclusive(call, async () => {
-        const measurement = await measureLeak(block, plan, probe)
-        const verdict = judgeLeak(measurement, plan.leak)
-        record(this, {
-          matcher: 'toLeakMemory',
-          cycles: measurement.cycles,
-          warmup: measurement.warmup,
-          pass: verdict.pass,
-          findings: verdict.findings,
-          growth: { block: measurement.variant.growth.perCycle },
-          readings: { block: measurement.variant.readings },
-          durationMs: measurement.durationMs,
-        })
-        return { pass: !verdict.pass, message: () => formatLeakVerdict(verdict, measurement) }
+        const outcome = await runLeakCheck(block, plan, probe)
+        record(this, leakRecord(outcome))
+        return { pass: !outcome.verdict.pass, message: () => formatLeakVerdict(outcome.verdict, outcome.measurement, outcome) }
       })
-      failIfNotAwaited(check, call)
+      failIfNotAwaited(check, call, this.task)
       return check
     },
   }

@@ -49,7 +49,7 @@ export function formatSummary(rows: SummaryRow[]): string {
     record.matcher === 'toLeakMemory' ? 'toLeakMemory' : `"${record.budget}"`,
     test.length <= TEST_WIDTH ? test : `${test.slice(0, TEST_WIDTH - 1)}…`,
     record.matcher === 'toLeakMemory' ? `${record.cycles}` : `${record.cycles}+${record.cycles}`,
-    record.retained ? `${formatSize(record.retained.bytes)} ±${formatSize(record.retained.uncertainty)}` : '-',
+    retainedCell(record),
     growthCell(record),
     record.pass ? 'within' : 'over',
   ])
@@ -70,8 +70,13 @@ export function formatSummary(rows: SummaryRow[]): string {
   return lines.join('\n')
 }
 
+function retainedCell(record: CheckRecord): string {
+  const { retained } = record
+  if (!retained) return '-'
+  return retained.source === 'heap snapshots' ? `${formatSize(retained.bytes)} exact` : `${formatSize(retained.bytes)} ±${formatSize(retained.uncertainty)}`
+}
+
 function growthCell(record: CheckRecord): string {
-  const { baseline, candidate, block } = record.growth
-  if (block !== undefined) return formatRate(block)
-  return `${formatRate(baseline ?? 0)} / ${formatRate(candidate ?? 0)}`
+  if (record.block) return formatRate(record.block.growth.perCycle)
+  return `${formatRate(record.baseline?.growth.perCycle ?? 0)} / ${formatRate(record.candidate?.growth.perCycle ?? 0)}`
 }

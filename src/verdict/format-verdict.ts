@@ -1,57 +1,120 @@
 import type { ResolvedBudget } from '../budgets/budget.ts'
 import { formatRate, formatSignedSize, formatSize } from '../budgets/sizes.ts'
 import type { BudgetMeasurement, LeakMeasurement } from '../engine/measure.ts'
-import type { Finding, Verdict } from './judge.ts'
+import { MEMLAB_HINT, type MemlabState } from '../engine/snapshots/retainer-paths.ts'
+import type { ExplainedGroup } from '../engine/snapshots/analyse.ts'
+import type { Finding, ObjectEvidence, Verdict } from './judge.ts'
+
+/** What a message can add beyond the verdict: the objects behind it, and how they were read. */
+export interface MessageContext {
+  /** What each variant left behind, from heap snapshots. */
+  evidence?: ObjectEvidence
+  /** Whether memlab explained the objects (retained sizes, retainer paths). */
+  memlab?: MemlabState
+  /** The evidence comes from a second run, after the first failed. */
+  secondRun?: boolean
+  /** Why there is no evidence. */
+  note?: string
+}
+
+/** Groups a failing message lists per variant. */
+const LISTED_GROUPS = 3
 
 /**
  * One template for every message: a headline with the budget and cycle counts, a line per limit
- * that went over (measured, limit, excess, uncertainty), the limits that held, then where to change
- * them. Sizes go through pretty-bytes via sizes.ts.
+ * that went over (measured, limit, excess, uncertainty), what holds the objects, the limits that
+ * held, then where to change them. Sizes go through pretty-bytes via sizes.ts.
  */
-export function formatBudgetVerdict(verdict: Verdict, measurement: BudgetMeasurement, budget: ResolvedBudget): string {
+export function formatBudgetVerdict(verdict: Verdict, measurement: BudgetMeasurement, budget: ResolvedBudget, context: MessageContext = {}): string {
   const counts = `${measurement.cycles} cycles without, ${measurement.cycles} with`
   const headline = verdict.pass
     ? `memory budget "${budget.name}" met (${counts})`
     : `memory budget "${budget.name}" exceeded (${counts})`
-  return [headline, ...findingLines(verdict.findings), `budget file: ${budget.file}`].join('\n')
+  return [headline, ...findingLines(verdict.findings, measurement.cycles, context), `budget file: ${budget.file}`].join('\n')
 }
 
-export function formatLeakVerdict(verdict: Verdict, measurement: LeakMeasurement): string {
-  const finding = verdict.findings[0]!
+export function formatLeakVerdict(verdict: Verdict, measurement: LeakMeasurement, context: MessageContext = {}): string {
   const { growth } = measurement.variant
-  const headline = finding.over
-    ? `block leaks memory (${measurement.cycles} cycles after ${measurement.warmup} warm-up)`
-    : `block does not leak memory (${measurement.cycles} cycles after ${measurement.warmup} warm-up)`
+  const headline = verdict.pass
+    ? `block does not leak memory (${measurement.cycles} cycles after ${measurement.warmupRun} warm-up)`
+    : `block leaks memory (${measurement.cycles} cycles after ${measurement.warmupRun} warm-up)`
   return [
     headline,
-    ...findingLines(verdict.findings),
+    ...findingLines(verdict.findings, measurement.cycles, context),
     `  halves    ${formatRate(growth.firstHalf)} then ${formatRate(growth.secondHalf)}`,
   ].join('\n')
 }
 
-function findingLines(findings: Finding[]): string[] {
-  const over = findings.filter((finding) => finding.over).map(overLine)
-  const within = findings.filter((finding) => !finding.over).map(withinLine)
-  return [...over, ...within]
+function findingLines(findings: Finding[], cycles: number, context: MessageContext): string[] {
+  const over = findings.filter((finding) => finding.over)
+  const lines = over.flatMap((finding) => overLines(finding, cycles))
+  lines.push(...leftBehindLines(over, cycles, context))
+  const explained = over.some((finding) => finding.group) || lines.some((line) => line.startsWith('  left behind'))
+  if (context.memlab === 'not installed' && explained) lines.push(`  (${MEMLAB_HINT})`)
+  if (context.note && over.length > 0) lines.push(`  (${context.note})`)
+  return [...lines, ...findings.filter((finding) => !finding.over).map(withinLine)]
 }
 
-function overLine(finding: Finding): string {
+/**
+ * Where the memory is: for a retained or leak limit that went over, the objects the variant left
+ * behind, biggest groups first, unless object findings already name them.
+ */
+function leftBehindLines(over: Finding[], cycles: number, context: MessageContext): string[] {
+  const evidence = context.evidence
+  if (!evidence || over.some((finding) => finding.group)) return []
+  const subjects = [...new Set(over.filter((f) => f.key === 'retained' || f.key === 'leak').map((f) => f.subject))]
+  return subjects.flatMap((subject) => {
+    const groups = evidence[subject]?.groups ?? []
+    if (groups.length === 0) return []
+    const source = context.secondRun ? 'heap snapshots of a second run' : 'heap snapshots'
+    return [
+      `  left behind by ${subject} (${source}):`,
+      ...groups.slice(0, LISTED_GROUPS).flatMap((group) => [
+        `            ${group.name} x${group.count}  (${groupFigures(group, cycles)})`,
+        ...samplePath(group),
+      ]),
+    ]
+  })
+}
+
+function overLines(finding: Finding, cycles: number): string[] {
   const { measured, limit, uncertainty } = finding
-  if (finding.key === 'retained') {
-    return `  retained  ${formatSize(measured)} > ${formatSize(limit)}  (${formatSignedSize(measured - limit)}, ±${formatSize(uncertainty)})`
+  switch (finding.key) {
+    case 'retained': {
+      const how = finding.source === 'heap snapshots' ? 'exact, from heap snapshots' : `±${formatSize(uncertainty)}`
+      return [`  retained  ${formatSize(measured)} > ${formatSize(limit)}  (${formatSignedSize(measured - limit)}, ${how})`]
+    }
+    case 'leak':
+      return [`  leak      ${finding.subject} grows ${formatRate(measured)} > ${formatRate(limit)}  (±${formatRate(uncertainty)})`]
+    case 'objects':
+      return [`  objects   ${finding.group!.name}: ${measured} new > ${limit}  (+${measured - limit}; ${groupFigures(finding.group!, cycles)})`, ...samplePath(finding.group!)]
+    case 'objectLeak':
+      return [`  objects   ${finding.subject} keeps ${finding.group!.name} x${measured}  (${groupFigures(finding.group!, cycles)})`, ...samplePath(finding.group!)]
   }
-  return `  leak      ${subjectName(finding)} grows ${formatRate(measured)} > ${formatRate(limit)}  (±${formatRate(uncertainty)})`
+}
+
+function groupFigures(group: ExplainedGroup, cycles: number): string {
+  const rate = group.count / cycles
+  const perCycle = rate >= 0.95 && rate <= 1.05 ? '1 per cycle' : `${rate.toFixed(rate < 10 ? 1 : 0)} per cycle`
+  return `${perCycle}, ${formatSize(group.bytes)}`
+}
+
+function samplePath(group: ExplainedGroup): string[] {
+  const sample = group.sample
+  if (!sample) return []
+  return [`            held by ${sample.path}  (one retains ${formatSize(sample.retainedSize)})`]
 }
 
 function withinLine(finding: Finding): string {
   const { measured, limit, uncertainty } = finding
-  const figure = finding.key === 'retained' ? formatSize(measured) : formatRate(measured)
-  const bound = finding.key === 'retained' ? formatSize(limit) : formatRate(limit)
-  const what = finding.key === 'retained' ? 'retained' : `leak of ${subjectName(finding)}`
-  const spread = finding.key === 'retained' ? formatSize(uncertainty) : formatRate(uncertainty)
-  return `  within    ${what} ${figure} (±${spread}), limit ${bound}`
-}
-
-function subjectName(finding: Finding): string {
-  return finding.subject === 'block' ? 'block' : finding.subject
+  switch (finding.key) {
+    case 'retained': {
+      const how = finding.source === 'heap snapshots' ? 'from heap snapshots' : `±${formatSize(uncertainty)}`
+      return `  within    retained ${formatSize(measured)} (${how}), limit ${formatSize(limit)}`
+    }
+    case 'leak':
+      return `  within    leak of ${finding.subject} ${formatRate(measured)} (±${formatRate(uncertainty)}), limit ${formatRate(limit)}`
+    default:
+      return `  within    objects ${finding.group!.name}: ${measured} new, limit ${limit}`
+  }
 }

@@ -1,19 +1,32 @@
 import type { ResolvedBudget } from '../budgets/budget.ts'
 import type { GrowthEstimate } from '../engine/growth.ts'
 import type { BudgetMeasurement, LeakMeasurement } from '../engine/measure.ts'
+import type { ExplainedGroup, PhaseAnalysis } from '../engine/snapshots/analyse.ts'
 
 /** Which series a finding is about: the budget's two variants, or toLeakMemory's single block. */
 export type Subject = 'baseline' | 'candidate' | 'block'
 
 export interface Finding {
-  key: 'retained' | 'leak'
+  /** objects: an `objects` limit; objectLeak: objects of one constructor kept every cycle. */
+  key: 'retained' | 'leak' | 'objects' | 'objectLeak'
   subject: Subject
-  /** bytes (retained) or bytes per cycle (leak) */
+  /** bytes (retained), bytes per cycle (leak), or a count of objects (objects, objectLeak) */
   measured: number
   limit: number
-  /** Half-width of the 95% interval around measured. */
+  /** Half-width of the 95% interval around measured; 0 for figures read from heap snapshots. */
   uncertainty: number
   over: boolean
+  /** Where a retained figure comes from. */
+  source?: 'heap statistics' | 'heap snapshots'
+  /** For objects findings: the group of new objects, with its bytes and a retainer path when known. */
+  group?: ExplainedGroup
+}
+
+/** Objects a variant left behind, read from heap snapshots around its measured cycles. */
+export interface ObjectEvidence {
+  baseline?: PhaseAnalysis
+  candidate?: PhaseAnalysis
+  block?: PhaseAnalysis
 }
 
 export interface Verdict {
@@ -30,46 +43,100 @@ export interface Verdict {
 export const NOISE_FLOOR = 64
 
 /**
- * Leaking means growth beyond the limit that is real and steady:
- * - the slope is above the limit with 95% confidence, and above the noise floor;
+ * Growth that is real and steady, at any size:
+ * - the slope is above the limit with 95% confidence;
  * - each half of the window grows beyond the limit on its own, so a one-off step (a table built
- *   on first use, a JIT event) that lands in one half is not a leak;
+ *   on first use, a JIT event) that lands in one half is not growth;
  * - the slower half grows at least a quarter as fast as the whole: growth that dies away is V8 or
  *   a cache settling, while a leak keeps its pace (an every-k-th-cycle leak too, once k is under
  *   half the window).
  */
-export function isLeaking(growth: GrowthEstimate, limit: number): boolean {
+export function growsSteadily(growth: GrowthEstimate, limit: number): boolean {
   const slowerHalf = Math.min(growth.firstHalf, growth.secondHalf)
-  return (
-    growth.low > limit &&
-    growth.perCycle > Math.max(limit, NOISE_FLOOR) &&
-    slowerHalf > limit &&
-    slowerHalf >= growth.perCycle / 4
-  )
+  return growth.low > limit && slowerHalf > limit && slowerHalf >= growth.perCycle / 4
 }
 
-export function judgeBudget(measurement: BudgetMeasurement, budget: ResolvedBudget): Verdict {
+/** A leak, from heap statistics alone: steady growth above the limit and above the noise floor. */
+export function isLeaking(growth: GrowthEstimate, limit: number): boolean {
+  return growsSteadily(growth, limit) && growth.perCycle > Math.max(limit, NOISE_FLOOR)
+}
+
+/**
+ * Steady growth under the noise floor: too small for heap statistics to call, worth heap
+ * snapshots to see whether it is objects kept every cycle.
+ */
+export function needsObjectEvidence(growth: GrowthEstimate, limit: number): boolean {
+  return growsSteadily(growth, limit) && !isLeaking(growth, limit)
+}
+
+export function judgeBudget(measurement: BudgetMeasurement, budget: ResolvedBudget, objects: ObjectEvidence = {}): Verdict {
   const findings: Finding[] = []
-  if (budget.retained !== undefined) {
-    const { bytes, uncertainty } = measurement.retained
-    // Over only when the whole interval is: a figure within noise of the limit is not a failure.
-    findings.push({
-      key: 'retained',
-      subject: 'candidate',
-      measured: bytes,
-      limit: budget.retained,
-      uncertainty,
-      over: bytes - uncertainty > budget.retained,
-    })
-  }
+  if (budget.retained !== undefined) findings.push(retainedFinding(measurement, budget.retained, objects))
   findings.push(leakFinding('baseline', measurement.baseline.growth, budget.leak))
   findings.push(leakFinding('candidate', measurement.candidate.growth, budget.leak))
+  if (budget.objects && objects.candidate) findings.push(...objectLimitFindings(budget.objects, objects.candidate, objects.baseline))
+  // A group already over its objects limit is not listed again as kept every cycle.
+  const overLimit = new Set(findings.filter((f) => f.key === 'objects' && f.over).map((f) => f.group!.name))
+  for (const subject of ['baseline', 'candidate'] as const) {
+    const phase = objects[subject]
+    if (!phase) continue
+    const leaks = objectLeakFindings(subject, phase, measurement[subject].growth, measurement.cycles, budget.leak)
+    findings.push(...leaks.filter((f) => subject === 'baseline' || !overLimit.has(f.group!.name)))
+  }
+  return verdictOf(findings)
+}
+
+export function judgeLeak(measurement: LeakMeasurement, limit: number, objects: ObjectEvidence = {}): Verdict {
+  const findings = [leakFinding('block', measurement.variant.growth, limit)]
+  if (objects.block) findings.push(...objectLeakFindings('block', objects.block, measurement.variant.growth, measurement.cycles, limit))
+  return verdictOf(findings)
+}
+
+function verdictOf(findings: Finding[]): Verdict {
   return { pass: findings.every((finding) => !finding.over), findings }
 }
 
-export function judgeLeak(measurement: LeakMeasurement, limit: number): Verdict {
-  const finding = leakFinding('block', measurement.variant.growth, limit)
-  return { pass: !finding.over, findings: [finding] }
+function retainedFinding(measurement: BudgetMeasurement, limit: number, objects: ObjectEvidence): Finding {
+  if (objects.candidate && objects.baseline) {
+    const bytes = objects.candidate.bytes - objects.baseline.bytes
+    return { key: 'retained', subject: 'candidate', measured: bytes, limit, uncertainty: 0, over: bytes > limit, source: 'heap snapshots' }
+  }
+  const { bytes, uncertainty } = measurement.retained
+  // Over only when the whole interval is: a figure within noise of the limit is not a failure.
+  return { key: 'retained', subject: 'candidate', measured: bytes, limit, uncertainty, over: bytes - uncertainty > limit, source: 'heap statistics' }
+}
+
+/** `objects` limits: new objects the candidate holds beyond the baseline's, per constructor. */
+function objectLimitFindings(limits: Record<string, number>, candidate: PhaseAnalysis, baseline?: PhaseAnalysis): Finding[] {
+  const baselineCount = new Map(baseline?.groups.map((group) => [group.name, group.count]))
+  const findings: Finding[] = []
+  const seen = new Set<string>()
+  for (const group of candidate.groups) {
+    seen.add(group.name)
+    const limit = limits[group.name] ?? limits['*']
+    if (limit === undefined) continue
+    const extra = group.count - (baselineCount.get(group.name) ?? 0)
+    if (extra <= 0 && !(group.name in limits)) continue
+    findings.push({ key: 'objects', subject: 'candidate', measured: Math.max(0, extra), limit, uncertainty: 0, over: extra > limit, group })
+  }
+  // Constructors the budget names and the candidate did not leave behind: shown as held.
+  for (const [name, limit] of Object.entries(limits)) {
+    if (name !== '*' && !seen.has(name)) findings.push({ key: 'objects', subject: 'candidate', measured: 0, limit, uncertainty: 0, over: false, group: { name, count: 0, bytes: 0, sampleIds: [] } })
+  }
+  return findings
+}
+
+/**
+ * An object kept every cycle is a leak whatever its size, even under the noise floor of heap
+ * statistics: a group with a new object per measured cycle (one cycle of slack), whose bytes per
+ * cycle exceed the allowance, in a variant whose heap grew steadily. The last condition tells a
+ * per-cycle leak from a cache of many objects filled once.
+ */
+function objectLeakFindings(subject: Subject, phase: PhaseAnalysis, growth: GrowthEstimate, cycles: number, limit: number): Finding[] {
+  if (!growsSteadily(growth, limit)) return []
+  return phase.groups
+    .filter((group) => group.count >= cycles - 1 && group.bytes / cycles > limit)
+    .map((group) => ({ key: 'objectLeak', subject, measured: group.count, limit: 0, uncertainty: 0, over: true, group }))
 }
 
 function leakFinding(subject: Subject, growth: GrowthEstimate, limit: number): Finding {

@@ -23,6 +23,7 @@ function budgetMeasurement(retained: number, uncertainty: number, candidate: Gro
     cycles: 20,
     warmup: 20,
     warmupRun: 20,
+    snapshotMs: 0,
     baseline: { readings: [], growth: growth(0) },
     candidate: { readings: [], growth: candidate },
     retained: { bytes: retained, uncertainty, source: 'heap-statistics' },
@@ -76,7 +77,7 @@ describe('messages', () => {
 
   test('a leaking block says its rate, the allowance and each half', () => {
     const measurement: LeakMeasurement = {
-      kind: 'leak', cycles: 20, warmup: 20, warmupRun: 20, warmupReadings: [], durationMs: 1,
+      kind: 'leak', cycles: 20, warmup: 20, warmupRun: 20, snapshotMs: 0, warmupReadings: [], durationMs: 1,
       variant: { readings: [], growth: growth(1224, 10, [1230, 1218]) },
     }
     expect(formatLeakVerdict(judgeLeak(measurement, 0), measurement)).toBe(
@@ -86,5 +87,78 @@ describe('messages', () => {
         '  halves    1.23 kB/cycle then 1.22 kB/cycle',
       ].join('\n'),
     )
+  })
+})
+
+describe('object evidence from heap snapshots', () => {
+  const group = (name: string, count: number, bytes: number) => ({ name, count, bytes, sampleIds: [1] })
+  const phase = (name: string, groups: ReturnType<typeof group>[]) => ({ name, groups, bytes: groups.reduce((sum, g) => sum + g.bytes, 0) })
+
+  test('makes the retained figure exact: candidate objects minus baseline objects', () => {
+    const measurement = budgetMeasurement(712_000, 9_000, growth(0))
+    const verdict = judgeBudget(measurement, budget, {
+      baseline: phase('baseline', [group('Object', 2, 1_000)]),
+      candidate: phase('candidate', [group('(string)', 200, 205_000), group('Object', 2, 1_000)]),
+    })
+    expect(verdict.findings[0]).toMatchObject({ key: 'retained', measured: 205_000, uncertainty: 0, over: false, source: 'heap snapshots' })
+  })
+
+  test('objects limits count new objects beyond the baseline, per constructor, with "*" for the rest', () => {
+    const measurement = budgetMeasurement(10_000, 0, growth(0))
+    const limited = { ...budget, objects: { TelemetryEvent: 0, TelemetryClient: 1, '*': 50 } }
+    const verdict = judgeBudget(measurement, limited, {
+      baseline: phase('baseline', [group('Object', 30, 1_000)]),
+      candidate: phase('candidate', [group('Object', 90, 3_000), group('TelemetryEvent', 20, 4_200)]),
+    })
+    const objects = verdict.findings.filter((f) => f.key === 'objects').map((f) => [f.group!.name, f.measured, f.limit, f.over])
+    expect(objects).toEqual([
+      ['Object', 60, 50, true],
+      ['TelemetryEvent', 20, 0, true],
+      ['TelemetryClient', 0, 1, false],
+    ])
+    expect(formatBudgetVerdict(verdict, measurement, limited)).toBe(
+      [
+        'memory budget "telemetry" exceeded (20 cycles without, 20 with)',
+        '  objects   Object: 60 new > 50  (+10; 4.5 per cycle, 3 kB)',
+        '  objects   TelemetryEvent: 20 new > 0  (+20; 1 per cycle, 4.2 kB)',
+        '  within    retained 6.2 kB (from heap snapshots), limit 600 kB',
+        '  within    leak of baseline 0 B/cycle (±0 B/cycle), limit 1 kB/cycle',
+        '  within    leak of candidate 0 B/cycle (±0 B/cycle), limit 1 kB/cycle',
+        '  within    objects TelemetryClient: 0 new, limit 1',
+        'budget file: /project/memory-budgets.json',
+      ].join('\n'),
+    )
+  })
+
+  const leakMeasurement = (estimate: GrowthEstimate): LeakMeasurement => ({
+    kind: 'leak', cycles: 20, warmup: 20, warmupRun: 20, snapshotMs: 0, warmupReadings: [], durationMs: 1,
+    variant: { readings: [], growth: estimate },
+  })
+
+  test('an object kept every cycle is a leak under the noise floor, when the heap grows steadily', () => {
+    const steadySmall = leakMeasurement(growth(40, 2))
+    const evidence = { block: phase('block', [group('TelemetryEvent', 20, 800)]) }
+    expect(judgeLeak(steadySmall, 0).pass).toBe(true)
+    const verdict = judgeLeak(steadySmall, 0, evidence)
+    expect(verdict.pass).toBe(false)
+    expect(formatLeakVerdict(verdict, steadySmall, { evidence, memlab: 'not installed' })).toBe(
+      [
+        'block leaks memory (20 cycles after 20 warm-up)',
+        '  objects   block keeps TelemetryEvent x20  (1 per cycle, 800 B)',
+        '  (install @memlab/core and @memlab/heap-analysis (dev dependencies; set PUPPETEER_SKIP_DOWNLOAD=1) for retained sizes and retainer paths)',
+        '  within    leak of block 40 B/cycle (±2 B/cycle), limit 0 B/cycle',
+        '  halves    40 B/cycle then 40 B/cycle',
+      ].join('\n'),
+    )
+  })
+
+  test('many objects made once (a cache filled in one cycle) are not a per-cycle leak', () => {
+    const stepOnce = leakMeasurement(growth(0, 0, [0, 0]))
+    expect(judgeLeak(stepOnce, 0, { block: phase('block', [group('(string)', 200, 205_000)]) }).pass).toBe(true)
+  })
+
+  test('objects kept every cycle within the allowance are not a leak', () => {
+    const steadySmall = leakMeasurement(growth(40, 2))
+    expect(judgeLeak(steadySmall, 100, { block: phase('block', [group('TelemetryEvent', 20, 800)]) }).pass).toBe(true)
   })
 })

@@ -1,0 +1,30 @@
+import type { Block, HeapProbe } from '../engine/cycles.ts'
+import { measureLeak, type LeakMeasurement, type MeasurePlan } from '../engine/measure.ts'
+import { judgeLeak, needsObjectEvidence } from '../verdict/judge.ts'
+import type { CheckOutcome } from './outcome.ts'
+import { inSnapshotDir, judgeWithObjects, snapshotRefusal } from './snapshot-run.ts'
+
+/**
+ * `toLeakMemory`: a run on heap statistics; a second run with heap snapshots when it leaks (to
+ * name what is kept and where) or when the heap grows steadily by less than heap statistics can
+ * call (an object kept every cycle is a leak whatever its size). A leak recurs every cycle, so the
+ * second run sees it again; a clean block costs one run and no snapshot. The first run's failure
+ * stands: the second explains it.
+ */
+export async function runLeakCheck(block: Block, plan: MeasurePlan & { leak: number }, probe: HeapProbe): Promise<CheckOutcome<LeakMeasurement>> {
+  const measurement = await measureLeak(block, plan, probe)
+  const verdict = judgeLeak(measurement, plan.leak)
+  if (verdict.pass && !needsObjectEvidence(measurement.variant.growth, plan.leak)) return { measurement, verdict, evidence: {} }
+  const refusal = snapshotRefusal()
+  if (refusal) return { measurement, verdict, evidence: {}, note: `objects not read: ${refusal}` }
+
+  return inSnapshotDir(async (snapshotDir) => {
+    const second = await measureLeak(block, { ...plan, snapshotDir }, probe)
+    const judged = await judgeWithObjects(
+      [{ subject: 'block', name: 'block', before: second.snapshots!.start, after: second.snapshots!.end }],
+      (evidence) => judgeLeak(second, plan.leak, evidence),
+    )
+    if (verdict.pass) return { measurement: second, ...judged, secondRun: true }
+    return { measurement, verdict, evidence: judged.evidence, memlab: judged.memlab, analysisMs: judged.analysisMs, secondRun: true }
+  })
+}

@@ -1,0 +1,16 @@
+import type { MemlabState } from '../engine/snapshots/retainer-paths.ts'
+import type { ObjectEvidence, Verdict } from '../verdict/judge.ts'
+
+/** What a check produced: its measurement, verdict and the object evidence behind it. */
+export interface CheckOutcome<M> {
+  measurement: M
+  verdict: Verdict
+  /** What each variant left behind, when heap snapshots were read. */
+  evidence: ObjectEvidence
+  memlab?: MemlabState
+  analysisMs?: number
+  /** The evidence comes from a second run, with heap snapshots, after the first. */
+  secondRun?: boolean
+  /** Why evidence is missing, when it is. */
+  note?: string
+}

@@ -1,0 +1,70 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import v8 from 'node:v8'
+import { formatSize } from '../budgets/sizes.ts'
+import type { AnalysisResult, PhaseRequest } from '../engine/snapshots/analyse.ts'
+import { analyseInThread } from '../engine/snapshots/analyse-in-thread.ts'
+import type { MemlabState } from '../engine/snapshots/retainer-paths.ts'
+import type { ObjectEvidence, Verdict } from '../verdict/judge.ts'
+
+/**
+ * Heaps above this are not snapshotted: writing one takes ~5 s at 50 MB and 20-30 s with 3 GB of
+ * memory at 190 MB (RESEARCH.md), three times per check. A clear refusal beats minutes of silence.
+ */
+export const MAX_SNAPSHOT_HEAP = 150_000_000
+
+/** Why this isolate cannot be snapshotted, or undefined when it can. */
+export function snapshotRefusal(): string | undefined {
+  const used = v8.getHeapStatistics().used_heap_size
+  if (used <= MAX_SNAPSHOT_HEAP) return undefined
+  return (
+    `the worker's heap holds ${formatSize(used)}, over the ${formatSize(MAX_SNAPSHOT_HEAP)} that heap snapshots are ` +
+    'taken of (each would take tens of seconds and gigabytes of memory); measure in a test file of its own, ' +
+    'so that the worker holds less'
+  )
+}
+
+/** Runs `work` with a fresh temporary folder for snapshots, and always removes it. */
+export async function inSnapshotDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'vitest-memory-budget-'))
+  try {
+    return await work(dir)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+export type SubjectPhase = PhaseRequest & { subject: keyof ObjectEvidence }
+
+export interface JudgedWithObjects {
+  verdict: Verdict
+  evidence: ObjectEvidence
+  memlab: MemlabState
+  /** Time spent parsing and diffing snapshots (and explaining them), in the analysis thread. */
+  analysisMs: number
+}
+
+/**
+ * Reads what each phase left behind, in a thread of its own, and judges with that evidence.
+ * Retainer paths (memlab) are looked up only when the verdict fails: they cost another parse.
+ */
+export async function judgeWithObjects(phases: SubjectPhase[], judge: (evidence: ObjectEvidence) => Verdict): Promise<JudgedWithObjects> {
+  let analysis = await analyseInThread({ phases, explain: false })
+  let verdict = judge(evidenceOf(analysis, phases))
+  let analysisMs = analysis.durationMs
+  if (!verdict.pass) {
+    analysis = await analyseInThread({ phases, explain: true })
+    verdict = judge(evidenceOf(analysis, phases))
+    analysisMs += analysis.durationMs
+  }
+  return { verdict, evidence: evidenceOf(analysis, phases), memlab: analysis.memlab, analysisMs }
+}
+
+function evidenceOf(analysis: AnalysisResult, phases: SubjectPhase[]): ObjectEvidence {
+  const evidence: ObjectEvidence = {}
+  analysis.phases.forEach((phase, index) => {
+    evidence[phases[index]!.subject] = phase
+  })
+  return evidence
+}

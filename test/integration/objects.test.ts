@@ -1,0 +1,45 @@
+import { beforeAll, describe, expect, test } from 'vitest'
+import { runSuite, type SuiteRun } from '../helpers/run-vitest.ts'
+
+// memlab is optional: with it, messages name what holds the objects; without it, they say how to
+// get that. Verdicts must be the same either way.
+const expectedStates = {
+  'a candidate keeping one TelemetryEvent per cycle breaks an objects limit of 0': 'failed',
+  'the same candidate fits a limit of 25 TelemetryEvents and 100 B a cycle': 'passed',
+  'a clean block leaves no objects behind': 'passed',
+  'a 64 B leak, under the noise floor of heap statistics, is caught by its objects': 'failed',
+}
+
+describe.each([
+  ['with memlab', {}],
+  ['without memlab', { VITEST_MEMORY_BUDGET_WITHOUT_MEMLAB: '1' }],
+])('object budgets %s', (label, env) => {
+  let run: SuiteRun
+  beforeAll(async () => {
+    run = await runSuite('objects', { env })
+  })
+
+  test('verdicts', () => {
+    expect(run.unhandled).toEqual([])
+    expect(run.states).toEqual(expectedStates)
+  })
+
+  test('the objects limit names the constructor, the count and the rate', () => {
+    const message = run.errors['a candidate keeping one TelemetryEvent per cycle breaks an objects limit of 0']!
+    expect(message).toContain('memory budget "telemetry" exceeded (20 cycles without, 20 with)')
+    expect(message).toMatch(/objects {3}TelemetryEvent: (19|20|21) new > 0 {2}\(\+\d+; 1 per cycle, [\d.]+ k?B\)/)
+    expect(message).toMatch(/within {4}retained [\d.]+ k?B \(from heap snapshots\), limit 600 kB/)
+    if (label === 'with memlab') {
+      expect(message).toMatch(/held by \(closure\) -> client: Object -> queue: Array -> \[\d+\]: TelemetryEvent {2}\(one retains [\d.]+ B\)/)
+      expect(message).not.toContain('install @memlab/core')
+    } else {
+      expect(message).not.toContain('held by')
+      expect(message).toContain('install @memlab/core and @memlab/heap-analysis')
+    }
+  })
+
+  test('a leak under the noise floor is named by its objects', () => {
+    const message = run.errors['a 64 B leak, under the noise floor of heap statistics, is caught by its objects']!
+    expect(message).toMatch(/objects {3}block keeps \S+ x(19|20|21) {2}\(1 per cycle, [\d.]+ k?B\)/)
+  })
+})
