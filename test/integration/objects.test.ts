@@ -8,6 +8,7 @@ const expectedStates = {
   'the same candidate fits a limit of 25 TelemetryEvents and 100 B a cycle': 'passed',
   'a clean block leaves no objects behind': 'passed',
   'a 64 B leak, under the noise floor of heap statistics, is caught by its objects': 'failed',
+  'a heap too large to snapshot fails an objects budget with the reason, not minutes of silence': 'failed',
 }
 
 describe.each([
@@ -36,6 +37,12 @@ describe.each([
       expect(message).not.toContain('held by')
       expect(message).toContain('install @memlab/core and @memlab/heap-analysis')
     }
+  })
+
+  test('a heap too large to snapshot is refused with its size', () => {
+    expect(run.errors['a heap too large to snapshot fails an objects budget with the reason, not minutes of silence']).toMatch(
+      /^memory budget "telemetry" limits objects, which needs heap snapshots, but the worker's heap holds \d+ MB, over the 150 MB that heap snapshots are taken of/,
+    )
   })
 
   test('a leak under the noise floor is named by its objects', () => {
