@@ -12,7 +12,7 @@ import { parseSize, SIZE_EXPECTED } from './sizes.ts'
 
 /** Keys `toLeakMemory(options)` takes: it has no file, so no `retained`. */
 const LEAK_OPTION_KEYS = ['cycles', 'warmup', 'leak'] as const
-export type LeakOptions = Pick<BudgetEntry, (typeof LEAK_OPTION_KEYS)[number]>
+export type LeakOptionsEntry = Pick<BudgetEntry, (typeof LEAK_OPTION_KEYS)[number]>
 
 interface Validators {
   file: ValidateFunction
@@ -78,7 +78,7 @@ export function validateOverrides(data: unknown, budget: string): BudgetEntry {
 }
 
 /** Validates the options of `toLeakMemory(options)`. */
-export function validateLeakOptions(data: unknown): LeakOptions {
+export function validateLeakOptions(data: unknown): LeakOptionsEntry {
   const input = withoutUndefined(data)
   const problems = check(getValidators().leakOptions, input, 'options')
   if (problems.length > 0) throw new BudgetError('invalidOptions', { matcher: 'toLeakMemory', problems })
