@@ -7,10 +7,10 @@ import { fileURLToPath } from 'node:url'
 import { allocationFixtures } from '../fixtures/blocks/allocations.ts'
 import { DEFAULT_CYCLES, DEFAULT_WARMUP } from '../src/budgets/defaults.ts'
 import { measureAllocations, splitDirect } from '../src/engine/allocations/index.ts'
+import { makeContexts } from '../src/engine/cycles.ts'
 import { createHeapProbe, measureBudget } from '../src/engine/index.ts'
+import { settle } from '../src/engine/settle.ts'
 
-/** Where the telemetry fixture's extra lives, as a user would name their feature's files. */
-export const DIRECT_GLOBS = ['fixtures/blocks/telemetry/**']
 export const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
 export interface AllocationRun {
@@ -25,8 +25,9 @@ export interface AllocationRun {
   /** Whole allocation pass, and the retained pass it comes on top of. */
   allocationMs: number
   retainedMs: number
-  /** Candidate cycles' time under the sampler, and the same cycles' time in the retained pass (unsampled). */
+  /** Both variants' measured cycles under the sampler, and the same cycles of the same block again without it. */
   sampledCyclesMs: number
+  plainCyclesMs: number
 }
 
 const [name, intervalArg] = process.argv.slice(2)
@@ -36,12 +37,24 @@ const probe = createHeapProbe()
 const plan = { cycles: DEFAULT_CYCLES, warmup: DEFAULT_WARMUP }
 
 const retained = await measureBudget(fixture.create(), plan, probe)
-const m = await measureAllocations(fixture.create(), plan, {
+const block = fixture.create()
+const m = await measureAllocations(block, plan, {
   probe,
   ...(intervalArg !== undefined && { samplingInterval: Number(intervalArg) }),
 })
+// The same cycles, as the allocation pass runs them (settle and a full GC after each), unsampled.
+const plainStarted = performance.now()
+for (const context of [...makeContexts(false, 0, plan.cycles), ...makeContexts(true, plan.cycles, plan.cycles)]) {
+  await block(context)
+  await settle()
+  probe.gc()
+}
+const plainCyclesMs = performance.now() - plainStarted
 const top = m.extraSites[0]
-const split = splitDirect(m.extraSites, DIRECT_GLOBS, ROOT)
+// The feature's own files, as a user would name them: the folder of the function that makes the extra
+// (`fixtures/blocks/telemetry/**` for the telemetry fixture).
+const extraFile = fixture.allocation.extraSite?.file
+const split = splitDirect(m.extraSites, extraFile ? [`${path.posix.dirname(extraFile)}/**`] : [], ROOT)
 const run: AllocationRun = {
   baselinePerCycle: m.baseline.bytesPerCycle,
   candidatePerCycle: m.candidate.bytesPerCycle,
@@ -54,5 +67,6 @@ const run: AllocationRun = {
   allocationMs: m.durationMs,
   retainedMs: retained.durationMs,
   sampledCyclesMs: m.baseline.cyclesMs + m.candidate.cyclesMs,
+  plainCyclesMs,
 }
 process.stdout.write(JSON.stringify(run) + '\n')

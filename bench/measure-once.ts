@@ -24,8 +24,8 @@ if (mode === 'leak') {
   print(outcome, outcome.measurement.variant.growth.perCycle, outcome.evidence.block)
 } else {
   const budget = { name: 'bench', file: 'bench', ...plan, ...(mode === 'objects' && { objects: { '*': 0 } }) }
-  const outcome = await runBudgetCheck(block, budget, probe)
-  const { retained } = budgetRecord(budget, outcome)
+  const outcome = await runBudgetCheck(block, budget, probe, process.cwd())
+  const { retained } = budgetRecord(budget, outcome, process.cwd())
   print(outcome, outcome.measurement.candidate.growth.perCycle, outcome.evidence.candidate, {
     retained: retained!.bytes,
     retainedSource: retained!.source,

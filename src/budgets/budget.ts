@@ -17,6 +17,14 @@ export interface BudgetInput {
    * @example { "TelemetryEvent": 0, "*": 50 }
    */
   objects?: Record<string, number>
+  /** Most extra bytes per cycle the candidate may allocate beyond the baseline, garbage included. */
+  allocated?: number | string
+  /** Most extra peak heap the candidate may reach beyond the baseline's. */
+  peak?: number | string
+  /** Most extra bytes per cycle the candidate may allocate in its own code (`sites.direct`). */
+  direct?: number | string
+  /** Which allocation sites are the feature's own code: globs relative to the project root. */
+  sites?: { direct?: string[] }
 }
 
 /** A validated budget entry: every size is a whole number of bytes. */
@@ -26,6 +34,10 @@ export interface BudgetEntry {
   retained?: number
   leak?: number
   objects?: Record<string, number>
+  allocated?: number
+  peak?: number
+  direct?: number
+  sites?: { direct?: string[] }
 }
 
 /** A validated budget file. */
@@ -48,4 +60,8 @@ export interface ResolvedBudget {
   leak: number
   /** Absent when the budget sets no object limits. */
   objects?: Record<string, number>
+  allocated?: number
+  peak?: number
+  direct?: number
+  sites?: { direct?: string[] }
 }

@@ -32,6 +32,10 @@ export function resolveBudget(file: BudgetFile, name: string, overrides?: unknow
     ...(merged.retained === undefined ? {} : { retained: merged.retained }),
     leak: merged.leak,
     ...(objects && { objects }),
+    ...(merged.allocated !== undefined && { allocated: merged.allocated }),
+    ...(merged.peak !== undefined && { peak: merged.peak }),
+    ...(merged.direct !== undefined && { direct: merged.direct }),
+    ...(merged.sites !== undefined && { sites: merged.sites }),
   }
 }
 

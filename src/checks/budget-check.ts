@@ -1,41 +1,54 @@
 import type { ResolvedBudget } from '../budgets/budget.ts'
+import { measureAllocations, splitDirect } from '../engine/allocations/index.ts'
 import type { Block, HeapProbe } from '../engine/cycles.ts'
 import { measureBudget, type BudgetMeasurement } from '../engine/measure.ts'
-import { judgeBudget, needsObjectEvidence } from '../verdict/judge.ts'
+import { judgeBudget, needsObjectEvidence, type AllocationEvidence } from '../verdict/judge.ts'
 import type { CheckOutcome } from './outcome.ts'
 import { inSnapshotDir, judgeWithObjects, snapshotRefusal } from './snapshot-run.ts'
 
 /**
- * A budget check. Heap snapshots are written in every run (before the baseline's cycles, between
- * the variants, after the candidate's): a one-time cost such as a cache happens once, so it can
+ * A budget check: the retained pass (post-GC heap after every cycle, heap snapshots around each
+ * variant), then the allocation pass (V8's sampling heap profiler, in cycles of its own so that it
+ * cannot disturb the retained readings; it sees allocation per cycle, so one-time costs the first
+ * pass paid do not matter to it).
+ *
+ * Heap snapshots are written in every run: a one-time cost such as a cache happens once, so it can
  * only be explained from the run that paid it. They are read only when needed: when the budget
- * limits `objects`, when heap statistics say the budget is broken (the objects then name the cause,
- * and make the retained figure exact), or when a variant grows steadily by less than heap
- * statistics can call (is it an object kept every cycle?). A check that passes on heap statistics
- * pays for writing, not reading.
+ * limits `objects`, when heap statistics say `retained` or `leak` is broken (the objects then name
+ * the cause, and make the retained figure exact), or when a variant grows steadily by less than
+ * heap statistics can call (is it an object kept every cycle?).
  */
-export async function runBudgetCheck(block: Block, budget: ResolvedBudget, probe: HeapProbe): Promise<CheckOutcome<BudgetMeasurement>> {
+export async function runBudgetCheck(block: Block, budget: ResolvedBudget, probe: HeapProbe, root: string): Promise<CheckOutcome<BudgetMeasurement>> {
   const refusal = snapshotRefusal()
   if (refusal && budget.objects) {
     throw new Error(`memory budget "${budget.name}" limits objects, which needs heap snapshots, but ${refusal}.`)
   }
   if (refusal) {
     const measurement = await measureBudget(block, budget, probe)
-    return { measurement, verdict: judgeBudget(measurement, budget), evidence: {}, note: `objects not read: ${refusal}` }
+    const allocations = await allocationPass(block, budget, probe, root)
+    return { measurement, verdict: judgeBudget(measurement, budget, {}, allocations), evidence: {}, allocations, note: `objects not read: ${refusal}` }
   }
   return inSnapshotDir(async (snapshotDir) => {
     const measurement = await measureBudget(block, { ...budget, snapshotDir }, probe)
-    const onHeapStatistics = judgeBudget(measurement, budget)
+    const allocations = await allocationPass(block, budget, probe, root)
+    const onHeapStatistics = judgeBudget(measurement, budget, {}, allocations)
+    const heapOver = onHeapStatistics.findings.some((f) => f.over && (f.key === 'retained' || f.key === 'leak'))
     const unclear = needsObjectEvidence(measurement.baseline.growth, budget.leak) || needsObjectEvidence(measurement.candidate.growth, budget.leak)
-    if (!budget.objects && onHeapStatistics.pass && !unclear) return { measurement, verdict: onHeapStatistics, evidence: {} }
+    if (!budget.objects && !heapOver && !unclear) return { measurement, verdict: onHeapStatistics, evidence: {}, allocations }
     const { start, baselineEnd, candidateEnd } = measurement.snapshots!
     const judged = await judgeWithObjects(
       [
         { subject: 'baseline', name: 'baseline', before: start, after: baselineEnd },
         { subject: 'candidate', name: 'candidate', before: baselineEnd, after: candidateEnd },
       ],
-      (evidence) => judgeBudget(measurement, budget, evidence),
+      (evidence) => judgeBudget(measurement, budget, evidence, allocations),
     )
-    return { measurement, ...judged }
+    return { measurement, ...judged, allocations }
   })
+}
+
+async function allocationPass(block: Block, budget: ResolvedBudget, probe: HeapProbe, root: string): Promise<AllocationEvidence> {
+  const measurement = await measureAllocations(block, budget, { probe })
+  const globs = budget.sites?.direct
+  return { measurement, ...(globs && { direct: splitDirect(measurement.extraSites, globs, root) }) }
 }

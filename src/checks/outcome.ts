@@ -1,5 +1,5 @@
 import type { MemlabState } from '../engine/snapshots/retainer-paths.ts'
-import type { ObjectEvidence, Verdict } from '../verdict/judge.ts'
+import type { AllocationEvidence, ObjectEvidence, Verdict } from '../verdict/judge.ts'
 
 /** What a check produced: its measurement, verdict and the object evidence behind it. */
 export interface CheckOutcome<M> {
@@ -13,4 +13,6 @@ export interface CheckOutcome<M> {
   secondRun?: boolean
   /** Why evidence is missing, when it is. */
   note?: string
+  /** The allocation pass (budget checks). */
+  allocations?: AllocationEvidence
 }

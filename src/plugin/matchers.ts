@@ -22,6 +22,8 @@ interface MatcherResult {
 export interface MatcherEnvironment {
   probe: HeapProbe
   budgetsPath: string
+  /** The project root, for `sites.direct` globs and for showing files. */
+  root: string
 }
 
 /**
@@ -30,7 +32,7 @@ export interface MatcherEnvironment {
  * with the call is thrown before the first cycle runs.
  */
 export function createMatchers(environment: MatcherEnvironment) {
-  const { probe, budgetsPath } = environment
+  const { probe, budgetsPath, root } = environment
   let running: string | undefined
 
   // Two checks at once in one worker would read each other's memory (test.concurrent).
@@ -63,9 +65,9 @@ export function createMatchers(environment: MatcherEnvironment) {
       }
       const budget = resolveBudget(readBudgetFileCached(budgetsPath), name, overrides)
       const check = exclusive(call, async () => {
-        const outcome = await runBudgetCheck(block, budget, probe)
-        record(this, budgetRecord(budget, outcome))
-        return { pass: outcome.verdict.pass, message: () => formatBudgetVerdict(outcome.verdict, outcome.measurement, budget, outcome) }
+        const outcome = await runBudgetCheck(block, budget, probe, root)
+        record(this, budgetRecord(budget, outcome, root))
+        return { pass: outcome.verdict.pass, message: () => formatBudgetVerdict(outcome.verdict, outcome.measurement, budget, { ...outcome, root }) }
       })
       failIfNotAwaited(check, call, this.task)
       return check

@@ -18,10 +18,12 @@ export interface MemoryBudgetOptions {
 export interface WorkerOptions {
   /** Absolute path of the budget file. */
   budgetsPath: string
+  /** The project root: `sites.direct` globs are relative to it. */
+  root: string
 }
 
 export const PROVIDE_KEY = 'vitest-memory-budget'
 
 export function resolveWorkerOptions(options: MemoryBudgetOptions, root: string): WorkerOptions {
-  return { budgetsPath: path.resolve(root, options.budgets ?? 'memory-budgets.json') }
+  return { budgetsPath: path.resolve(root, options.budgets ?? 'memory-budgets.json'), root: path.resolve(root) }
 }

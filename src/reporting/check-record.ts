@@ -1,3 +1,4 @@
+import path from 'node:path'
 import type { ResolvedBudget } from '../budgets/budget.ts'
 import type { CheckOutcome } from '../checks/outcome.ts'
 import type { GrowthEstimate } from '../engine/growth.ts'
@@ -11,6 +12,37 @@ export interface VariantRecord {
   growth: GrowthEstimate
   objects?: { groups: ExplainedGroup[]; bytes: number }
 }
+
+/** One allocating function of the candidate's extra, as reports show it. */
+export interface SiteRecord {
+  functionName: string
+  /** Relative to the project root when inside it; '' for built-ins. */
+  file: string
+  /** 1-based line where the function starts (V8 attributes allocation to functions, not lines). */
+  line: number
+  kind: 'code' | 'package' | 'built-in'
+  package?: string
+  bytesPerCycle: number
+  share: number
+}
+
+/** The allocation pass's figures (budget checks). */
+export interface AllocationRecord {
+  /** Bytes allocated per cycle, garbage included, and peak heap, per variant. */
+  baseline: { bytesPerCycle: number; peak: number; peakAboveStart: number }
+  candidate: { bytesPerCycle: number; peak: number; peakAboveStart: number }
+  extraBytesPerCycle: number
+  extraPeak: number
+  /** Top sites of the candidate's extra allocation. */
+  sites: SiteRecord[]
+  /** The extra split by the budget's `sites.direct` globs, when it has some. */
+  direct?: { bytesPerCycle: number; indirect: Array<{ name: string; bytesPerCycle: number }> }
+  samplingInterval: number
+  durationMs: number
+}
+
+/** Sites a record keeps. */
+const RECORDED_SITES = 10
 
 /**
  * What one matcher call leaves in `task.meta` for the main process: plain JSON, the only thing that
@@ -33,11 +65,13 @@ export interface CheckRecord {
   baseline?: VariantRecord
   candidate?: VariantRecord
   block?: VariantRecord
+  /** Allocation volume, sites and peak; budget checks only. */
+  allocations?: AllocationRecord
   /** Whether memlab explained the objects. */
   memlab?: string
   /** Wall time of the check, and its parts: snapshot writing is within the measurement. */
   durationMs: number
-  timings: { measureMs: number; snapshotsMs: number; analysisMs: number }
+  timings: { measureMs: number; snapshotsMs: number; analysisMs: number; allocationMs: number }
 }
 
 export const META_KEY = 'memoryBudget'
@@ -48,7 +82,7 @@ declare module 'vitest' {
   }
 }
 
-export function budgetRecord(budget: ResolvedBudget, outcome: CheckOutcome<BudgetMeasurement>): CheckRecord {
+export function budgetRecord(budget: ResolvedBudget, outcome: CheckOutcome<BudgetMeasurement>, root: string): CheckRecord {
   const { measurement, verdict, evidence } = outcome
   const retainedFinding = verdict.findings.find((finding) => finding.key === 'retained')
   const fromSnapshots = evidence.candidate && evidence.baseline
@@ -62,6 +96,31 @@ export function budgetRecord(budget: ResolvedBudget, outcome: CheckOutcome<Budge
       : { bytes: measurement.retained.bytes, uncertainty: measurement.retained.uncertainty, source: retainedFinding?.source ?? 'heap statistics' },
     baseline: variant(measurement.baseline, evidence.baseline),
     candidate: variant(measurement.candidate, evidence.candidate),
+    ...(outcome.allocations && { allocations: allocationRecord(outcome.allocations, root) }),
+  }
+}
+
+function allocationRecord({ measurement, direct }: NonNullable<CheckOutcome<BudgetMeasurement>['allocations']>, root: string): AllocationRecord {
+  const peakOf = (v: { bytesPerCycle: number; peak: number; peakAboveStart: number }) => ({ bytesPerCycle: v.bytesPerCycle, peak: v.peak, peakAboveStart: v.peakAboveStart })
+  return {
+    baseline: peakOf(measurement.baseline),
+    candidate: peakOf(measurement.candidate),
+    extraBytesPerCycle: measurement.extraBytesPerCycle,
+    extraPeak: measurement.extraPeak,
+    sites: measurement.extraSites.slice(0, RECORDED_SITES).map((site) => ({
+      functionName: site.functionName,
+      file: site.file && path.isAbsolute(site.file) && !path.relative(root, site.file).startsWith('..') ? path.relative(root, site.file) : site.file,
+      line: site.line,
+      kind: site.kind,
+      ...(site.package && { package: site.package }),
+      bytesPerCycle: site.bytesPerCycle,
+      share: site.share,
+    })),
+    ...(direct && {
+      direct: { bytesPerCycle: direct.direct.bytesPerCycle, indirect: direct.indirectGroups.map((g) => ({ name: g.name, bytesPerCycle: g.bytesPerCycle })) },
+    }),
+    samplingInterval: measurement.samplingInterval,
+    durationMs: measurement.durationMs,
   }
 }
 
@@ -71,6 +130,7 @@ export function leakRecord(outcome: CheckOutcome<LeakMeasurement>): CheckRecord 
 
 function common(outcome: CheckOutcome<BudgetMeasurement | LeakMeasurement>) {
   const { measurement, verdict } = outcome
+  const allocationMs = outcome.allocations?.measurement.durationMs ?? 0
   return {
     cycles: measurement.cycles,
     warmup: measurement.warmup,
@@ -78,8 +138,8 @@ function common(outcome: CheckOutcome<BudgetMeasurement | LeakMeasurement>) {
     pass: verdict.pass,
     findings: verdict.findings,
     ...(outcome.memlab && { memlab: outcome.memlab }),
-    durationMs: measurement.durationMs + (outcome.analysisMs ?? 0),
-    timings: { measureMs: measurement.durationMs, snapshotsMs: measurement.snapshotMs, analysisMs: outcome.analysisMs ?? 0 },
+    durationMs: measurement.durationMs + (outcome.analysisMs ?? 0) + allocationMs,
+    timings: { measureMs: measurement.durationMs, snapshotsMs: measurement.snapshotMs, analysisMs: outcome.analysisMs ?? 0, allocationMs },
   }
 }
 

@@ -3,7 +3,9 @@ import { formatRate, formatSignedSize, formatSize } from '../budgets/sizes.ts'
 import type { BudgetMeasurement, LeakMeasurement } from '../engine/measure.ts'
 import { MEMLAB_HINT, type MemlabState } from '../engine/snapshots/retainer-paths.ts'
 import type { ExplainedGroup } from '../engine/snapshots/analyse.ts'
-import type { Finding, ObjectEvidence, Verdict } from './judge.ts'
+import path from 'node:path'
+import type { ExtraSite } from '../engine/allocations/index.ts'
+import type { AllocationEvidence, Finding, ObjectEvidence, Verdict } from './judge.ts'
 
 /** What a message can add beyond the verdict: the objects behind it, and how they were read. */
 export interface MessageContext {
@@ -15,7 +17,14 @@ export interface MessageContext {
   secondRun?: boolean
   /** Why there is no evidence. */
   note?: string
+  /** The allocation pass: its sites name where extra allocation happens. */
+  allocations?: AllocationEvidence
+  /** The project root, to show sites' files relative to it. */
+  root?: string
 }
+
+/** Allocation sites a failing allocation limit lists. */
+const LISTED_SITES = 5
 
 /** Groups a failing message lists per variant. */
 const LISTED_GROUPS = 3
@@ -47,7 +56,7 @@ export function formatLeakVerdict(verdict: Verdict, measurement: LeakMeasurement
 
 function findingLines(findings: Finding[], cycles: number, context: MessageContext): string[] {
   const over = findings.filter((finding) => finding.over)
-  const lines = over.flatMap((finding) => overLines(finding, cycles))
+  const lines = over.flatMap((finding) => [...overLines(finding, cycles), ...siteLines(finding, context)])
   lines.push(...leftBehindLines(over, cycles, context))
   const explained = over.some((finding) => finding.group) || lines.some((line) => line.startsWith('  left behind'))
   if (context.memlab === 'not installed' && explained) lines.push(`  (${MEMLAB_HINT})`)
@@ -90,7 +99,34 @@ function overLines(finding: Finding, cycles: number): string[] {
       return [`  objects   ${finding.group!.name}: ${measured} new > ${limit}  (+${measured - limit}; ${groupFigures(finding.group!, cycles)})`, ...samplePath(finding.group!)]
     case 'objectLeak':
       return [`  objects   ${finding.subject} keeps ${finding.group!.name} x${measured}  (${groupFigures(finding.group!, cycles)})`, ...samplePath(finding.group!)]
+    case 'allocated':
+      return [`  allocated ${formatSignedRate(measured)} > ${formatRate(limit)}  (${formatSignedSize(measured - limit)}, ±${formatSize(uncertainty)})`]
+    case 'direct':
+      return [`  direct    ${formatSignedRate(measured)} in sites.direct > ${formatRate(limit)}  (${formatSignedSize(measured - limit)}, ±${formatSize(uncertainty)})`]
+    case 'peak':
+      return [`  peak      ${formatSignedSize(measured)} > ${formatSize(limit)}  (${formatSignedSize(measured - limit)})`]
   }
+}
+
+function formatSignedRate(bytesPerCycle: number): string {
+  return `${formatSignedSize(bytesPerCycle)}/cycle`
+}
+
+/**
+ * Where extra allocation happens, for a failing allocation limit: the candidate's top sites beyond
+ * the baseline (the direct ones for `direct`), by function, with the line where the function starts.
+ */
+function siteLines(finding: Finding, context: MessageContext): string[] {
+  const evidence = context.allocations
+  if (!evidence || (finding.key !== 'allocated' && finding.key !== 'direct')) return []
+  const sites = finding.key === 'direct' ? (evidence.direct?.direct.sites ?? []) : evidence.measurement.extraSites
+  return sites.slice(0, LISTED_SITES).map((site) => `            ${siteLabel(site, context.root)}  ${formatRate(site.bytesPerCycle)}  ${Math.round(site.share * 100)}%`)
+}
+
+function siteLabel(site: ExtraSite, root?: string): string {
+  if (site.kind === 'built-in' || !site.file) return site.functionName
+  const file = root && path.isAbsolute(site.file) ? path.relative(root, site.file) : site.file
+  return `${site.functionName} (${file}:${site.line})`
 }
 
 function groupFigures(group: ExplainedGroup, cycles: number): string {
@@ -114,6 +150,12 @@ function withinLine(finding: Finding): string {
     }
     case 'leak':
       return `  within    leak of ${finding.subject} ${formatRate(measured)} (±${formatRate(uncertainty)}), limit ${formatRate(limit)}`
+    case 'allocated':
+      return `  within    allocated ${formatSignedRate(measured)} (±${formatSize(uncertainty)}), limit ${formatRate(limit)}`
+    case 'direct':
+      return `  within    direct ${formatSignedRate(measured)} (±${formatSize(uncertainty)}), limit ${formatRate(limit)}`
+    case 'peak':
+      return `  within    peak ${formatSignedSize(measured)}, limit ${formatSize(limit)}`
     default:
       return `  within    objects ${finding.group!.name}: ${measured} new, limit ${limit}`
   }

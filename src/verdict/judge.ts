@@ -1,14 +1,19 @@
 import type { ResolvedBudget } from '../budgets/budget.ts'
 import type { GrowthEstimate } from '../engine/growth.ts'
+import { Z_95 } from '../engine/robust-line.ts'
 import type { BudgetMeasurement, LeakMeasurement } from '../engine/measure.ts'
+import type { AllocationMeasurement, DirectSplit, ExtraSite } from '../engine/allocations/index.ts'
 import type { ExplainedGroup, PhaseAnalysis } from '../engine/snapshots/analyse.ts'
 
 /** Which series a finding is about: the budget's two variants, or toLeakMemory's single block. */
 export type Subject = 'baseline' | 'candidate' | 'block'
 
 export interface Finding {
-  /** objects: an `objects` limit; objectLeak: objects of one constructor kept every cycle. */
-  key: 'retained' | 'leak' | 'objects' | 'objectLeak'
+  /**
+   * objects: an `objects` limit; objectLeak: objects of one constructor kept every cycle;
+   * allocated, direct: extra bytes allocated per cycle (all, or in the feature's own files); peak: extra peak heap.
+   */
+  key: 'retained' | 'leak' | 'objects' | 'objectLeak' | 'allocated' | 'direct' | 'peak'
   subject: Subject
   /** bytes (retained), bytes per cycle (leak), or a count of objects (objects, objectLeak) */
   measured: number
@@ -20,6 +25,12 @@ export interface Finding {
   source?: 'heap statistics' | 'heap snapshots'
   /** For objects findings: the group of new objects, with its bytes and a retainer path when known. */
   group?: ExplainedGroup
+}
+
+/** What the allocation pass measured, with the candidate's extra split by the budget's `sites.direct`. */
+export interface AllocationEvidence {
+  measurement: AllocationMeasurement
+  direct?: DirectSplit<ExtraSite>
 }
 
 /** Objects a variant left behind, read from heap snapshots around its measured cycles. */
@@ -69,8 +80,9 @@ export function needsObjectEvidence(growth: GrowthEstimate, limit: number): bool
   return growsSteadily(growth, limit) && !isLeaking(growth, limit)
 }
 
-export function judgeBudget(measurement: BudgetMeasurement, budget: ResolvedBudget, objects: ObjectEvidence = {}): Verdict {
+export function judgeBudget(measurement: BudgetMeasurement, budget: ResolvedBudget, objects: ObjectEvidence = {}, allocations?: AllocationEvidence): Verdict {
   const findings: Finding[] = []
+  if (allocations) findings.push(...allocationFindings(budget, allocations))
   if (budget.retained !== undefined) findings.push(retainedFinding(measurement, budget.retained, objects))
   findings.push(leakFinding('baseline', measurement.baseline.growth, budget.leak))
   findings.push(leakFinding('candidate', measurement.candidate.growth, budget.leak))
@@ -90,6 +102,28 @@ export function judgeLeak(measurement: LeakMeasurement, limit: number, objects: 
   const findings = [leakFinding('block', measurement.variant.growth, limit)]
   if (objects.block) findings.push(...objectLeakFindings('block', objects.block, measurement.variant.growth, measurement.cycles, limit))
   return verdictOf(findings)
+}
+
+/**
+ * `allocated` and `direct` fail only when the extra is over the limit by more than the sampling
+ * error (95%); `peak` is read from every GC, so it has none to allow for.
+ */
+function allocationFindings(budget: ResolvedBudget, { measurement, direct }: AllocationEvidence): Finding[] {
+  const findings: Finding[] = []
+  const sampling = Z_95 * Math.hypot(measurement.baseline.samplingError, measurement.candidate.samplingError)
+  if (budget.allocated !== undefined) {
+    const measured = measurement.extraBytesPerCycle
+    findings.push({ key: 'allocated', subject: 'candidate', measured, limit: budget.allocated, uncertainty: sampling, over: measured - sampling > budget.allocated })
+  }
+  if (budget.direct !== undefined && direct) {
+    const measured = direct.direct.bytesPerCycle
+    const error = Z_95 * Math.hypot(...direct.direct.sites.map((site) => site.samplingError ?? 0))
+    findings.push({ key: 'direct', subject: 'candidate', measured, limit: budget.direct, uncertainty: error, over: measured - error > budget.direct })
+  }
+  if (budget.peak !== undefined) {
+    findings.push({ key: 'peak', subject: 'candidate', measured: measurement.extraPeak, limit: budget.peak, uncertainty: 0, over: measurement.extraPeak > budget.peak })
+  }
+  return findings
 }
 
 function verdictOf(findings: Finding[]): Verdict {

@@ -71,7 +71,7 @@ describe('resolveBudget', () => {
     ['600 kB', 'overrides: expected an object such as {"retained":"600 kB","leak":"1 kB"}, got "600 kB"'],
     [{ leak: Number.NaN }, 'overrides.leak: expected a size such as 600 kB, 1.5 MiB or 512 (bytes), got NaN'],
     [{ cycles: 20.5 }, 'overrides.cycles: expected an integer from 5 to 1000, got 20.5'],
-    [{ limit: 1 }, 'overrides.limit: unknown key; known keys are cycles, warmup, retained, leak, objects'],
+    [{ limit: 1 }, 'overrides.limit: unknown key; known keys are cycles, warmup, retained, leak, objects, allocated, peak, direct, sites'],
   ])('invalidOverrides for %j', (overrides, line) => {
     expect(budgetError(() => resolveBudget(file, 'telemetry', overrides)).message).toBe(
       `Invalid overrides for memory budget "telemetry":\n  ${line}`,

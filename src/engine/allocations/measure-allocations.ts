@@ -1,0 +1,233 @@
+import { fileURLToPath } from 'node:url'
+import { collectAndRead, makeContexts, runCycles, type Block, type CycleContext, type HeapProbe } from '../cycles.ts'
+import { createHeapProbe } from '../heap-probe.ts'
+import { createSeries } from '../heap-reading.ts'
+import { WARMUP_EXTENSION, type MeasurePlan } from '../measure.ts'
+import { settle } from '../settle.ts'
+import { openPeakWindow } from './peak.ts'
+import { openHeapSampler, type SamplingProfile } from './sampling.ts'
+import { splitProfile } from './split-profile.ts'
+import { extraSites, fileOf, reduceProfile, type AllocationSite, type ExtraSite, type ProfileCallFrame, type ProfileNode } from './sites.ts'
+
+/**
+ * The allocation pass: how much each variant allocates per cycle (garbage included), where, and how
+ * high its heap goes. It runs apart from the retained pass, on cycles of its own: the sampler slows
+ * the block down, and reading its profile builds megabytes of objects in the measured isolate.
+ *
+ * The peak rides here rather than in the retained pass. A GCProfiler open across the retained pass
+ * does not move its post-GC readings (15 fresh-process runs each way on three clean fixtures: same
+ * slopes, retained estimates within the run-to-run spread), but a peak per variant needs a window
+ * that ends between the variants, and stopping a GCProfiler allocates its result there, inside the
+ * one loop the retained pass keeps free of the tool's changes. Here each variant has its own window
+ * for free, and the sampler does not change the heap's height (peaks with and without it within 2 KB).
+ *
+ * Give it a block of its own (a fresh `create()`), or expect what an earlier pass already paid for
+ * (a cache filled, code compiled) to be missing from the candidate's bill.
+ */
+
+/**
+ * Average bytes between samples: 512. The sampler's error on a total of B bytes of objects smaller
+ * than the interval has a standard deviation of at most sqrt(interval x B) (objects far larger are
+ * sampled almost surely); its cost is about 0.7 us a sample, with the profile read at the end
+ * growing with the count. Measured on the fixtures (bench/allocations.ts, 20 cycles a variant):
+ * - Volume is not what decides: at 1024, 100 KB a cycle read within 2.2% (1 sd) and 1 MB within
+ *   0.7%; at 4096 100 KB still strayed up to 10% in 12 runs.
+ * - Sites are: a shared site's floored difference is noise charged as extra. At 1024 the 1 MB a
+ *   cycle both variants make in one function read up to +21 KB extra by chance, leaving the 200 KB
+ *   telemetry function 90.4% of the extra in one run of 20 (91.9% worst of 30 more); at 512 the
+ *   worst of 30 was 95.8%.
+ * - Time: the pass is mostly its full GCs and warm-up. From 1024 to 512 the 10 MB-a-cycle fixture's
+ *   sampled cycles went from about x1.3 to x1.6-1.7 their unsampled time, the whole pass about +10%.
+ * Blocks that allocate hundreds of MB a cycle make millions of samples at 512: give them a larger
+ * interval (the error stays small, since it shrinks with the volume).
+ */
+export const DEFAULT_SAMPLING_INTERVAL = 512
+
+export type AllocationPlan = Pick<MeasurePlan, 'cycles' | 'warmup'>
+
+export interface AllocationOptions {
+  /** Average bytes between samples. @default 512 (DEFAULT_SAMPLING_INTERVAL) */
+  samplingInterval?: number
+  /** How to collect and read the heap; a verified full GC of this isolate by default. */
+  probe?: HeapProbe
+}
+
+export interface AllocationVariant {
+  /**
+   * Bytes allocated on the V8 heap per cycle, garbage included: the sampler's estimate over the
+   * variant's cycles, divided by them. Off-heap memory (ArrayBuffer contents) is not in it, nor
+   * what the measuring tool itself allocates (`toolBytesPerCycle`).
+   */
+  bytesPerCycle: number
+  /** Upper bound of one standard deviation of bytesPerCycle from sampling alone: sqrt(interval x total) / cycles. */
+  samplingError: number
+  /**
+   * Highest used heap during the variant's cycles, in bytes: V8's data spaces plus external memory,
+   * as a post-GC reading counts them, but with the garbage not yet collected at that moment. Exact
+   * for the used heap (it peaks just before a GC, and every GC is seen); above the live peak by the
+   * garbage present then (see peak.ts).
+   */
+  peak: number
+  /** `peak` minus the post-GC heap just before the variant's first cycle. */
+  peakAboveStart: number
+  /** Bytes per cycle by allocating function, largest first. */
+  sites: AllocationSite[]
+  /** Samples the variant's estimate rests on. */
+  samples: number
+  /** Bytes per cycle allocated by the engine's own frames (its loop, `settle`), left out of the above. */
+  toolBytesPerCycle: number
+  /** Garbage collections during the cycles, the forced one after each cycle included. */
+  gcs: number
+  /** The variant's part of the sampler's call tree, selfSize in bytes over all its cycles (the list of samples is dropped: it grows with them). */
+  profile: ProfileNode
+  /** Time the variant's cycles took under the sampler. */
+  cyclesMs: number
+}
+
+export interface AllocationMeasurement extends AllocationPlan {
+  kind: 'allocations'
+  samplingInterval: number
+  /** Warm-up cycles actually run (`enabled: false`, unsampled): up to WARMUP_EXTENSION times `warmup`, until V8 stops compiling. */
+  warmupRun: number
+  baseline: AllocationVariant
+  candidate: AllocationVariant
+  /** candidate.bytesPerCycle - baseline.bytesPerCycle: negative when the candidate allocates less. */
+  extraBytesPerCycle: number
+  /** Sites where the candidate allocates more than the baseline, largest first, with their shares. */
+  extraSites: ExtraSite[]
+  /**
+   * How much higher the candidate's heap goes: candidate.peakAboveStart - baseline.peakAboveStart.
+   * Measured from each variant's own start, so that what the baseline retained before the candidate
+   * began (its leak, the tool's results) is not charged to the candidate.
+   */
+  extraPeak: number
+  durationMs: number
+}
+
+/** The engine's own folder: frames there are the tool's loop and helpers, not the user's code. */
+const ENGINE_DIR = fileURLToPath(new URL('../', import.meta.url))
+const isTool = (file: string): boolean => file.startsWith(ENGINE_DIR)
+
+/** Name of the function whose allocations mark the cut between the variants in the profile. */
+const MARKER = 'allocationPassBoundary'
+const isMarker = (frame: ProfileCallFrame): boolean => frame.functionName === MARKER && isTool(fileOf(frame.url))
+
+/** Arrays of 48 + 8 x 8186 = 65,536 bytes: below V8's large-object size, so `new Array` makes one plain array. */
+const MARKER_SLOTS = 8186
+const MARKER_CHUNK = 48 + 8 * MARKER_SLOTS
+/** Marker bytes per interval: the odds that none of them is sampled are exp(-40), about 4e-18. */
+const MARKER_INTERVALS = 40
+/** Largest interval allowed: its marker is 40 MiB of garbage. Past 64 KiB the estimates are too coarse to use anyway. */
+export const MAX_SAMPLING_INTERVAL = 1024 * 1024
+
+/** The last marker chunk: each escapes here, so no compiler can drop it, and is garbage once replaced. */
+let markerSink: unknown
+
+/**
+ * Allocates the marker: 40 intervals' worth of 64 KB arrays, sampled almost surely, none kept (a
+ * kept one would survive scavenges and make V8 grow the young generation before the candidate).
+ */
+function allocationPassBoundary(interval: number): void {
+  const chunks = Math.ceil((MARKER_INTERVALS * interval) / MARKER_CHUNK)
+  for (let i = 0; i < chunks; i++) markerSink = new Array(MARKER_SLOTS)
+  markerSink = undefined
+}
+
+/**
+ * Warm-up (baseline, unsampled), then `cycles` baseline cycles and `cycles` candidate cycles under
+ * one sampling session, each variant under a GC window of its own. As in the retained pass, every
+ * cycle ends with pending work settled and a full GC, so garbage never carries from one cycle to
+ * the next and the forced GC's before-GC heap samples each cycle's end for the peak.
+ */
+export async function measureAllocations(
+  block: Block,
+  plan: AllocationPlan,
+  options: AllocationOptions = {},
+): Promise<AllocationMeasurement> {
+  const started = performance.now()
+  const { cycles, warmup } = plan
+  if (!Number.isInteger(cycles) || cycles < 1) throw new RangeError(`cycles must be a whole number of at least 1; got ${cycles}`)
+  const interval = options.samplingInterval ?? DEFAULT_SAMPLING_INTERVAL
+  if (!Number.isInteger(interval) || interval < 1 || interval > MAX_SAMPLING_INTERVAL) {
+    throw new RangeError(`samplingInterval must be a whole number of bytes from 1 to ${MAX_SAMPLING_INTERVAL}; got ${interval}`)
+  }
+  const probe = options.probe ?? createHeapProbe()
+  const maxWarmup = warmup * WARMUP_EXTENSION
+  const warmupRun =
+    warmup === 0 ? 0 : await runCycles(block, makeContexts(false, 0, maxWarmup), probe, createSeries(1 + maxWarmup), 0, warmup)
+
+  const sampler = openHeapSampler()
+  let profile: SamplingProfile
+  let baselineRun: VariantRun
+  let candidateRun: VariantRun
+  try {
+    await sampler.start(interval)
+    baselineRun = await runVariant(block, makeContexts(false, warmupRun, cycles), probe)
+    allocationPassBoundary(interval)
+    candidateRun = await runVariant(block, makeContexts(true, warmupRun + cycles, cycles), probe)
+    profile = await sampler.stop()
+  } finally {
+    sampler.close()
+  }
+  const halves = splitProfile(profile, isMarker)
+  const baseline = variantOf(baselineRun, halves.before, halves.samplesBefore, cycles, interval)
+  const candidate = variantOf(candidateRun, halves.after, halves.samplesAfter, cycles, interval)
+  return {
+    kind: 'allocations',
+    cycles,
+    warmup,
+    samplingInterval: interval,
+    warmupRun,
+    baseline,
+    candidate,
+    extraBytesPerCycle: candidate.bytesPerCycle - baseline.bytesPerCycle,
+    extraSites: extraSites(candidate.sites, baseline.sites, { interval, cycles }),
+    extraPeak: candidate.peakAboveStart - baseline.peakAboveStart,
+    durationMs: performance.now() - started,
+  }
+}
+
+interface VariantRun {
+  /** Post-GC heap before the first cycle. */
+  start: number
+  peak: { bytes: number; gcs: number }
+  cyclesMs: number
+}
+
+/** One variant's cycles, inside a GC window that spans them and nothing else. */
+async function runVariant(block: Block, contexts: readonly CycleContext[], probe: HeapProbe): Promise<VariantRun> {
+  // A clean start: what came before (the marker, the previous window's result) is collected here.
+  const start = createSeries(1)
+  await collectAndRead(probe, start, 0)
+  const window = openPeakWindow()
+  const cyclesStarted = performance.now()
+  try {
+    for (const context of contexts) {
+      await block(context)
+      await settle()
+      probe.gc()
+    }
+  } catch (error) {
+    window.close()
+    throw error
+  }
+  const cyclesMs = performance.now() - cyclesStarted
+  return { start: start.data[0]!, peak: window.close(), cyclesMs }
+}
+
+function variantOf(run: VariantRun, tree: ProfileNode, samples: number, cycles: number, interval: number): AllocationVariant {
+  const reduced = reduceProfile(tree, { cycles, isTool })
+  const peak = Math.max(run.peak.bytes, run.start)
+  return {
+    bytesPerCycle: reduced.bytesPerCycle,
+    samplingError: Math.sqrt(interval * reduced.bytesPerCycle * cycles) / cycles,
+    peak,
+    peakAboveStart: peak - run.start,
+    sites: reduced.sites,
+    samples,
+    toolBytesPerCycle: reduced.toolBytesPerCycle,
+    gcs: run.peak.gcs,
+    profile: tree,
+    cyclesMs: run.cyclesMs,
+  }
+}
