@@ -1,7 +1,7 @@
 import type { TaskMeta } from 'vitest'
 import { showValue } from '../budgets/budget-errors.ts'
-import { readBudgetFileCached } from '../budgets/load-budget-file.ts'
-import { resolveBudget, resolveLeakOptions } from '../budgets/resolve-budget.ts'
+import { resolveLeakOptions } from '../budgets/resolve-budget.ts'
+import { resolveBudgetForRun } from '../budgets/resolve-for-update.ts'
 import { runBudgetCheck } from '../checks/budget-check.ts'
 import { runLeakCheck } from '../checks/leak-check.ts'
 import type { Block, HeapProbe } from '../engine/cycles.ts'
@@ -24,6 +24,8 @@ export interface MatcherEnvironment {
   budgetsPath: string
   /** The project root, for `sites.direct` globs and for showing files. */
   root: string
+  /** This run records budgets (vitest -u, not in CI). */
+  recording?: boolean
 }
 
 /**
@@ -63,11 +65,12 @@ export function createMatchers(environment: MatcherEnvironment) {
       if (typeof name !== 'string' || name === '') {
         throw new TypeError(`${call}: the budget name must be a non-empty string, got ${describe(name)}`)
       }
-      const budget = resolveBudget(readBudgetFileCached(budgetsPath), name, overrides)
+      const { budget, recording } = resolveBudgetForRun(budgetsPath, name, overrides, environment.recording ?? false)
       const check = exclusive(call, async () => {
         const outcome = await runBudgetCheck(block, budget, probe, root)
         record(this, budgetRecord(budget, outcome, root))
-        return { pass: outcome.verdict.pass, message: () => formatBudgetVerdict(outcome.verdict, outcome.measurement, budget, { ...outcome, root }) }
+        // Recording (vitest -u): the limits are being rewritten from this very measurement.
+        return { pass: recording || outcome.verdict.pass, message: () => formatBudgetVerdict(outcome.verdict, outcome.measurement, budget, { ...outcome, root }) }
       })
       failIfNotAwaited(check, call, this.task)
       return check

@@ -1,4 +1,6 @@
 import path from 'node:path'
+import type { RecordOptions } from '../budgets/record-budget.ts'
+import type { ReportOption } from '../reporting/report-options.ts'
 
 /** Options of `memoryBudget()`. */
 export interface MemoryBudgetOptions {
@@ -12,6 +14,14 @@ export interface MemoryBudgetOptions {
    * @default true
    */
   summary?: boolean
+  /**
+   * Write `memory-report.md`, `memory-report.json` and a chart per check after the run, into `dir`
+   * under the project root; `false` writes none.
+   * @default { dir: 'memory-report' }
+   */
+  report?: ReportOption
+  /** How `vitest -u` records budgets: the headroom above each measurement. */
+  record?: RecordOptions
 }
 
 /** What the plugin hands every worker, through Vitest's `provide`/`inject`. */
@@ -20,6 +30,11 @@ export interface WorkerOptions {
   budgetsPath: string
   /** The project root: `sites.direct` globs are relative to it. */
   root: string
+  /**
+   * This run records budgets (`vitest -u`, not in CI): budget checks pass whatever their verdict and
+   * missing budgets are measured, for the main process to write.
+   */
+  recording?: boolean
 }
 
 export const PROVIDE_KEY = 'vitest-memory-budget'

@@ -14,4 +14,4 @@ if (!options) {
 // Fails the whole file, loudly, rather than measure with a collector that leaves garbage behind.
 const probe = createHeapProbe()
 
-expect.extend(createMatchers({ probe, budgetsPath: options.budgetsPath, root: options.root }))
+expect.extend(createMatchers({ probe, budgetsPath: options.budgetsPath, root: options.root, recording: options.recording ?? false }))

@@ -40,43 +40,74 @@ export function collectRows(testModules: ReadonlyArray<TestModule>): SummaryRow[
   return rows
 }
 
-const HEADER = ['check', 'test', 'cycles', 'retained', 'leak/cycle (without / with)', 'verdict']
+const HEADER = ['check', 'test', 'cycles', 'retained', 'leak/cycle (without / with)', 'verdict', 'objects (top group)']
 const TEST_WIDTH = 50
 
-/** The table: a line naming each test file, then a row per check in it; rows over budget in red. */
+/** Part of a cell: the figures a check went over stand out in bold red. */
+interface Segment {
+  text: string
+  over?: boolean
+}
+
+/**
+ * The table: a line naming each test file, then a row per check in it. In a row over budget the
+ * check's name is red and the figures that broke a limit, and the verdict, are bold red (colour only
+ * on a terminal: util.styleText honours NO_COLOR and pipes).
+ */
 export function formatSummary(rows: SummaryRow[]): string {
-  const cells = rows.map(({ test, record }) => [
-    record.matcher === 'toLeakMemory' ? 'toLeakMemory' : `"${record.budget}"`,
-    test.length <= TEST_WIDTH ? test : `${test.slice(0, TEST_WIDTH - 1)}…`,
-    record.matcher === 'toLeakMemory' ? `${record.cycles}` : `${record.cycles}+${record.cycles}`,
+  const cells: Segment[][][] = rows.map(({ test, record }) => [
+    [{ text: record.matcher === 'toLeakMemory' ? 'toLeakMemory' : `"${record.budget}"`, over: !record.pass }],
+    [{ text: test.length <= TEST_WIDTH ? test : `${test.slice(0, TEST_WIDTH - 1)}…` }],
+    [{ text: record.matcher === 'toLeakMemory' ? `${record.cycles}` : `${record.cycles}+${record.cycles}` }],
     retainedCell(record),
     growthCell(record),
-    record.pass ? 'within' : 'over',
+    [{ text: record.pass ? 'within' : 'over', over: !record.pass }],
+    objectsCell(record),
   ])
-  const widths = HEADER.map((title, column) => Math.max(title.length, ...cells.map((row) => row[column]!.length)))
-  const line = (row: string[]) => '    ' + row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()
+  const plain = (cell: Segment[]) => cell.map((segment) => segment.text).join('')
+  const widths = HEADER.map((title, column) => Math.max(title.length, ...cells.map((row) => plain(row[column]!).length)))
+  const line = (row: Segment[][], styled: boolean) => {
+    const padded = row.map((cell, column) => {
+      const text = cell.map((segment) => (styled && segment.over ? styleText(['bold', 'red'], segment.text) : segment.text)).join('')
+      return column === row.length - 1 ? text : text + ' '.repeat(widths[column]! - plain(cell).length)
+    })
+    return ('    ' + padded.join('  ')).trimEnd()
+  }
 
-  const lines = ['', styleText('bold', ' Memory budgets'), styleText('dim', line(HEADER))]
+  const lines = ['', styleText('bold', ' Memory budgets'), styleText('dim', line(HEADER.map((text) => [{ text }]), false))]
   let file: string | undefined
   rows.forEach((row, index) => {
     if (row.file !== file) {
       file = row.file
       lines.push(`  ${file}`)
     }
-    const text = line(cells[index]!)
-    lines.push(row.record.pass ? text : styleText('red', text))
+    lines.push(line(cells[index]!, true))
   })
   lines.push('')
   return lines.join('\n')
 }
 
-function retainedCell(record: CheckRecord): string {
+function retainedCell(record: CheckRecord): Segment[] {
   const { retained } = record
-  if (!retained) return '-'
-  return retained.source === 'heap snapshots' ? `${formatSize(retained.bytes)} exact` : `${formatSize(retained.bytes)} ±${formatSize(retained.uncertainty)}`
+  if (!retained) return [{ text: '-' }]
+  const over = record.findings.some((finding) => finding.key === 'retained' && finding.over)
+  const sure = retained.source === 'heap snapshots' ? ' exact' : ` ±${formatSize(retained.uncertainty)}`
+  return [{ text: formatSize(retained.bytes), over }, { text: sure }]
 }
 
-function growthCell(record: CheckRecord): string {
-  if (record.block) return formatRate(record.block.growth.perCycle)
-  return `${formatRate(record.baseline?.growth.perCycle ?? 0)} / ${formatRate(record.candidate?.growth.perCycle ?? 0)}`
+function growthCell(record: CheckRecord): Segment[] {
+  const rate = (subject: 'baseline' | 'candidate' | 'block'): Segment => ({
+    text: formatRate(record[subject]?.growth.perCycle ?? 0),
+    over: record.findings.some((finding) => finding.key === 'leak' && finding.subject === subject && finding.over),
+  })
+  if (record.block) return [rate('block')]
+  return [rate('baseline'), { text: ' / ' }, rate('candidate')]
+}
+
+/** The largest group of objects the candidate (or block) left behind, when snapshots were read. */
+function objectsCell(record: CheckRecord): Segment[] {
+  const top = (record.candidate ?? record.block)?.objects?.groups[0]
+  if (!top) return [{ text: '-' }]
+  const over = record.findings.some((finding) => (finding.key === 'objects' || finding.key === 'objectLeak') && finding.over && finding.group?.name === top.name)
+  return [{ text: `${top.name} x${top.count}`, over }]
 }

@@ -17,12 +17,29 @@ export interface SuiteRun {
 
 const repoRoot = path.resolve(import.meta.dirname, '../..')
 
+export interface RunOptions {
+  pool?: string
+  files?: string[]
+  /** Environment of the test workers (Vitest's `test.env`), not of the main process. */
+  env?: Record<string, string>
+  /** Run as `vitest -u`. */
+  update?: boolean
+  /**
+   * Environment of the main process during the run (the plugin's reporters read it there; workers
+   * started during the run inherit it), restored afterwards; undefined removes a variable.
+   * GITHUB_STEP_SUMMARY is always removed unless given: the fixtures' reports must not land in the
+   * summary of this repository's own CI job.
+   */
+  mainEnv?: Record<string, string | undefined>
+}
+
 /**
  * Runs real Vitest, with the plugin as users add it, on a fixture suite (a folder of
- * fixtures/suites, or any folder of the repository given as a relative path with a slash), and
+ * fixtures/suites, any folder of the repository given as a relative path with a slash, or an
+ * absolute path such as a copy made by copySuite), and
  * reports what a user would see: which tests passed or failed, their messages, and the output.
  */
-export async function runSuite(name: string, options: { pool?: string; files?: string[]; env?: Record<string, string> } = {}): Promise<SuiteRun> {
+export async function runSuite(name: string, options: RunOptions = {}): Promise<SuiteRun> {
   let output = ''
   const sink = new Writable({
     write(chunk, _encoding, done) {
@@ -31,9 +48,26 @@ export async function runSuite(name: string, options: { pool?: string; files?: s
     },
   })
   const previousExitCode = process.exitCode
+  const restoreEnv = setEnv({ GITHUB_STEP_SUMMARY: undefined, ...options.mainEnv })
+  try {
+    return await run(name, options, sink, () => output)
+  } finally {
+    restoreEnv()
+    // startVitest sets the exit code of the process it runs in; the outer test run must not inherit it.
+    process.exitCode = previousExitCode
+  }
+}
+
+async function run(name: string, options: RunOptions, sink: Writable, output: () => string): Promise<SuiteRun> {
   const vitest = await startVitest(
     options.files ?? [],
-    { root: path.join(repoRoot, name.includes('/') ? name : `fixtures/suites/${name}`), watch: false, pool: options.pool as 'forks' | undefined, env: options.env },
+    {
+      root: path.isAbsolute(name) ? name : path.join(repoRoot, name.includes('/') ? name : `fixtures/suites/${name}`),
+      watch: false,
+      pool: options.pool as 'forks' | undefined,
+      env: options.env,
+      ...(options.update && { update: true }),
+    },
     {},
     { stdout: sink, stderr: sink },
   )
@@ -48,8 +82,18 @@ export async function runSuite(name: string, options: { pool?: string; files?: s
   }
   const unhandled = vitest.state.getUnhandledErrors().map((error) => String((error as Error).message ?? error))
   await vitest.close()
-  // startVitest sets the exit code of the process it runs in; the outer test run must not inherit it.
   const exitCode = Number(process.exitCode ?? 0)
-  process.exitCode = previousExitCode
-  return { states, errors, unhandled, output: stripVTControlCharacters(output), exitCode }
+  return { states, errors, unhandled, output: stripVTControlCharacters(output()), exitCode }
+}
+
+function setEnv(variables: Record<string, string | undefined>): () => void {
+  const previous = Object.fromEntries(Object.keys(variables).map((key) => [key, process.env[key]]))
+  const apply = (values: Record<string, string | undefined>) => {
+    for (const [key, value] of Object.entries(values)) {
+      if (value === undefined) delete process.env[key]
+      else process.env[key] = value
+    }
+  }
+  apply(variables)
+  return () => apply(previous)
 }

@@ -1,0 +1,319 @@
+import type { CheckRecord } from '../reporting/check-record.ts'
+import { NOISE_FLOOR, type Finding } from '../verdict/judge.ts'
+import { formatSize, parseSize } from './sizes.ts'
+
+/**
+ * `vitest -u` for budgets: what a budget entry should say after this run, from the checks that
+ * measured it. Pure: records and the entry as written in the file in, the keys to write out.
+ *
+ * Which keys are written:
+ * - a key the entry sets (`retained`, `leak`, a constructor under `objects`) is re-recorded;
+ * - an entry that sets none of them (a new entry, or `{}`) gets `retained`, the figure budgets are for;
+ * - a key whose limit this run broke is written too, wherever that limit came from (`defaults`, the
+ *   built-in leak of 0, `"*"` under objects), so that the next run passes: a broken object limit
+ *   adds the constructor by name, leaving `"*"` as the user set it;
+ * - `cycles` and `warmup` are never touched: they are how to measure, not what was measured;
+ * - a key that a check overrode in code (its limit differs from the file's) is not recorded from it.
+ */
+
+/** How much room a recorded limit leaves above what was measured. */
+export interface HeadroomRule {
+  /** Fraction of the measured figure. */
+  relative: number
+  /** Multiples of the measurement's 95% uncertainty (the half-width printed as `±`). */
+  uncertainties: number
+  /** Least headroom of a `retained` limit, bytes. */
+  minimumBytes: number
+  /** Least headroom of a `leak` limit, bytes per cycle. */
+  minimumRate: number
+}
+
+/**
+ * retained: measured + max(25%, 3 x uncertainty, 4 kB); leak: measured + max(25%, 3 x uncertainty,
+ * 64 B/cycle); objects: count + 25% (rounded up); then rounded up to 2 significant digits.
+ *
+ * - 25%: the same code measures up to ~12% apart between runs, machines and Node patch releases
+ *   (a one-time 200 kB cache read 9-12% low from heap statistics, RESEARCH.md); 25% covers that
+ *   twice, and a feature that grows by a third or more still fails.
+ * - 3 x uncertainty: the `±` is a 95% half-width, so three of them (about six standard errors) keep
+ *   a noisy figure's next run under the limit; it is what matters for small figures with wide bands.
+ * - 4 kB: below it heap statistics see V8's own bookkeeping (feedback vectors, lazily built tables)
+ *   as much as the feature; a 200 B figure + 25% would fail on the next unlucky run.
+ * - 64 B/cycle: the noise floor under which heap statistics never call growth a leak (judge.ts),
+ *   so a tighter leak limit would only record noise.
+ * - Counts from heap snapshots are exact but vary by a cycle of slack (19-21 objects for 20 cycles).
+ */
+export const DEFAULT_HEADROOM: HeadroomRule = { relative: 0.25, uncertainties: 3, minimumBytes: 4000, minimumRate: NOISE_FLOOR }
+
+/** Options of recording budgets (`vitest -u`), on the plugin: `memoryBudget({ record: { ... } })`. */
+export interface RecordOptions {
+  /**
+   * Room left above what was measured, each part as a maximum of the others.
+   * @default { relative: 0.25, uncertainties: 3, minimum: '4 kB', minimumLeak: '64 B' }
+   * @example { relative: 0.5 } // 50% above the measurement
+   */
+  headroom?: {
+    /** Fraction of the measured figure. @default 0.25 */
+    relative?: number
+    /** Multiples of the 95% uncertainty of the measurement. @default 3 */
+    uncertainties?: number
+    /** Least headroom of `retained`: bytes, or a size such as "4 kB". @default '4 kB' */
+    minimum?: number | string
+    /** Least headroom of `leak`, per cycle. @default '64 B' */
+    minimumLeak?: number | string
+  }
+}
+
+/** The headroom rule from the plugin's options. @throws TypeError naming the option and what it got. */
+export function resolveHeadroom(options: RecordOptions['headroom'] = {}): HeadroomRule {
+  const fraction = (key: 'relative' | 'uncertainties', value: number | undefined, fallback: number): number => {
+    if (value === undefined) return fallback
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new TypeError(`memoryBudget({ record: { headroom: { ${key} } } }): expected a number of 0 or more, got ${JSON.stringify(value)}`)
+    }
+    return value
+  }
+  const size = (key: 'minimum' | 'minimumLeak', value: number | string | undefined, fallback: number): number => {
+    if (value === undefined) return fallback
+    try {
+      return parseSize(value)
+    } catch (error) {
+      throw new TypeError(`memoryBudget({ record: { headroom: { ${key} } } }): ${(error as Error).message}`)
+    }
+  }
+  return {
+    relative: fraction('relative', options.relative, DEFAULT_HEADROOM.relative),
+    uncertainties: fraction('uncertainties', options.uncertainties, DEFAULT_HEADROOM.uncertainties),
+    minimumBytes: size('minimum', options.minimum, DEFAULT_HEADROOM.minimumBytes),
+    minimumRate: size('minimumLeak', options.minimumLeak, DEFAULT_HEADROOM.minimumRate),
+  }
+}
+
+/**
+ * Rounds up to 2 significant digits, so that a limit reads like one a person chose.
+ * @example roundUpReadable(51_512) //=> 52_000
+ * @example roundUpReadable(153) //=> 160
+ */
+export function roundUpReadable(bytes: number): number {
+  if (!(bytes > 0)) return 0
+  const whole = Math.ceil(bytes)
+  const digits = String(whole).length
+  if (digits <= 2) return whole
+  const step = 10 ** (digits - 2)
+  return Math.ceil(whole / step) * step
+}
+
+/**
+ * A recorded size as written to the file: rounded up to 2 significant digits, through pretty-bytes.
+ * @example formatBudgetSize(51_512) //=> '52 kB'
+ */
+export function formatBudgetSize(bytes: number): string {
+  return formatSize(roundUpReadable(bytes))
+}
+
+/** What a limit is for: a size (retained, allocation limits), a rate per cycle (leak), or a count of objects. */
+export type LimitKind = 'size' | 'rate' | 'count'
+
+/** One figure a check measured, for one limit. */
+export interface Measured {
+  value: number
+  /** 95% half-width; 0 for figures from heap snapshots. */
+  uncertainty: number
+}
+
+/** The limit to record for a figure, and the band in which an existing limit is left as it is. */
+export interface Recommendation {
+  /** What a fresh recording writes: measured + headroom, rounded up. */
+  limit: number
+  /**
+   * An existing limit from `low` to `high` is kept: so that `vitest -u` on unchanged code changes
+   * nothing, while a limit that leaves less than half the headroom, or more than twice it, is
+   * recorded again (it would soon fail, or it would no longer catch a regression of the same size).
+   * A fresh limit is always inside its own band.
+   */
+  low: number
+  high: number
+}
+
+export function recommend(measured: Measured, kind: LimitKind, rule: HeadroomRule): Recommendation {
+  const value = Math.max(0, measured.value)
+  if (kind === 'count') {
+    const headroom = Math.ceil(value * rule.relative)
+    return { limit: value + headroom, low: value + headroom / 2, high: value + 2 * headroom }
+  }
+  const minimum = kind === 'size' ? rule.minimumBytes : rule.minimumRate
+  const headroom = Math.max(value * rule.relative, measured.uncertainty * rule.uncertainties, minimum)
+  const limit = roundUpReadable(value + headroom)
+  // Rounding up adds under 10% of the limit, within 2 x headroom unless `relative` is set tiny.
+  return { limit, low: value + headroom / 2, high: Math.max(value + 2 * headroom, limit) }
+}
+
+/** A budget entry as written in the file: sizes as the user wrote them ("600 kB" or 600000). */
+export type RawEntry = { [key: string]: unknown }
+
+/** One key written: `['retained']`, or `['objects', 'TelemetryEvent']`. */
+export interface KeyChange {
+  path: [string] | [string, string]
+  /** The value in the file before, as written there; absent when the key is new. */
+  before?: unknown
+  /** The value to write: a size string such as "52 kB", or a count. */
+  after: string | number
+}
+
+export interface EntryUpdate {
+  name: string
+  /**
+   * `added`: the file has no such budget; it is written even with no keys (`{}`, the defaults), so
+   * that the next run finds it. `changed`: at least one key to write. `unchanged`: nothing to write.
+   */
+  status: 'added' | 'changed' | 'unchanged'
+  /** Keys to write, in the order to write them; empty when unchanged. */
+  changes: KeyChange[]
+}
+
+export interface RecordInput {
+  name: string
+  /** Every check of this budget that ran (a budget may be checked by several tests). */
+  records: readonly CheckRecord[]
+  /** The entry as in the file; undefined when the file has none. */
+  entry: RawEntry | undefined
+  /** The file's `defaults`, as in the file. */
+  defaults?: RawEntry
+  headroom?: HeadroomRule
+}
+
+/**
+ * Size limits read off a finding of the same key: the allocation limits (`allocated`, `direct` per
+ * cycle, `peak`). Recorded like `retained` when the entry sets them or they broke.
+ */
+const FINDING_SIZE_KEYS = ['allocated', 'peak', 'direct'] as const satisfies ReadonlyArray<Finding['key']>
+const MEASURABLE = ['retained', 'leak', 'objects', ...FINDING_SIZE_KEYS] as const
+const WILDCARD = '*'
+
+/** The keys to write for one budget after a run (see the top of this file for which). */
+export function recordBudget({ name, records, entry, defaults = {}, headroom = DEFAULT_HEADROOM }: RecordInput): EntryUpdate {
+  const current = entry ?? {}
+  const changes: KeyChange[] = []
+  const decide = (path: KeyChange['path'], before: unknown, kind: LimitKind, needs: Measured[]): void => {
+    if (needs.length === 0) return
+    const recommendations = needs.map((need) => recommend(need, kind, headroom))
+    const limit = Math.max(...recommendations.map((r) => r.limit))
+    const low = Math.max(...recommendations.map((r) => r.low))
+    const high = Math.max(...recommendations.map((r) => r.high))
+    const existing = readLimit(before, kind)
+    if (existing !== undefined && existing >= low && existing <= high) return
+    const after = kind === 'count' ? limit : formatSize(limit)
+    changes.push(before === undefined ? { path, after } : { path, before, after })
+  }
+
+  const setsNone = !MEASURABLE.some((key) => Object.hasOwn(current, key))
+  const retained = retainedNeeds(records, effectiveSize(current.retained ?? defaults.retained))
+  if (Object.hasOwn(current, 'retained') || setsNone || retained.over) decide(['retained'], current.retained, 'size', retained.needs)
+
+  const leak = leakNeeds(records, effectiveSize(current.leak ?? defaults.leak) ?? 0)
+  if (Object.hasOwn(current, 'leak') || leak.over) decide(['leak'], current.leak, 'rate', leak.needs)
+
+  for (const key of FINDING_SIZE_KEYS) {
+    const sized = findingNeeds(records, key, effectiveSize(current[key] ?? defaults[key]))
+    if (Object.hasOwn(current, key) || sized.over) decide([key], current[key], 'size', sized.needs)
+  }
+
+  const entryObjects = asObject(current.objects)
+  const limits = { ...asObject(defaults.objects), ...entryObjects }
+  for (const constructor of objectNames(records, entryObjects)) {
+    const effective = limits[constructor] ?? limits[WILDCARD]
+    const objects = objectNeeds(records, constructor, typeof effective === 'number' ? effective : undefined)
+    if (Object.hasOwn(entryObjects, constructor) || objects.over) decide(['objects', constructor], entryObjects[constructor], 'count', objects.needs)
+  }
+
+  const status = entry === undefined ? 'added' : changes.length > 0 ? 'changed' : 'unchanged'
+  return { name, status, changes }
+}
+
+interface Needs {
+  needs: Measured[]
+  /** A check broke this limit. */
+  over: boolean
+}
+
+function retainedNeeds(records: readonly CheckRecord[], effective: number | undefined): Needs {
+  const result: Needs = { needs: [], over: false }
+  for (const record of records) {
+    const finding = record.findings.find((f) => f.key === 'retained')
+    if (!record.retained || (finding && finding.limit !== effective)) continue // overridden in code
+    result.needs.push({ value: record.retained.bytes, uncertainty: record.retained.uncertainty })
+    result.over ||= finding?.over ?? false
+  }
+  return result
+}
+
+function leakNeeds(records: readonly CheckRecord[], effective: number): Needs {
+  const result: Needs = { needs: [], over: false }
+  for (const record of records) {
+    const findings = record.findings.filter((f) => f.key === 'leak')
+    if (findings.some((f) => f.limit !== effective)) continue // overridden in code
+    for (const finding of findings) {
+      result.needs.push({ value: finding.measured, uncertainty: finding.uncertainty })
+      result.over ||= finding.over
+    }
+    // Objects kept every cycle fail when their bytes per cycle exceed the leak limit.
+    for (const finding of record.findings) {
+      if (finding.key !== 'objectLeak' || !finding.over || !finding.group) continue
+      result.needs.push({ value: finding.group.bytes / record.cycles, uncertainty: 0 })
+      result.over = true
+    }
+  }
+  return result
+}
+
+function findingNeeds(records: readonly CheckRecord[], key: Finding['key'], effective: number | undefined): Needs {
+  const result: Needs = { needs: [], over: false }
+  for (const record of records) {
+    const finding = record.findings.find((f) => f.key === key)
+    if (!finding || finding.limit !== effective) continue // not measured, or overridden in code
+    result.needs.push({ value: finding.measured, uncertainty: finding.uncertainty })
+    result.over ||= finding.over
+  }
+  return result
+}
+
+function objectNeeds(records: readonly CheckRecord[], constructor: string, effective: number | undefined): Needs {
+  const result: Needs = { needs: [], over: false }
+  for (const record of records) {
+    const finding = record.findings.find((f) => f.key === 'objects' && f.group?.name === constructor)
+    if (!finding || finding.limit !== effective) continue // not read, or overridden in code
+    result.needs.push({ value: finding.measured, uncertainty: 0 })
+    result.over ||= finding.over
+  }
+  return result
+}
+
+/** Constructors to consider: those the entry names, then those over a limit, in first-seen order. */
+function objectNames(records: readonly CheckRecord[], entryObjects: Record<string, unknown>): string[] {
+  const names = new Set(Object.keys(entryObjects).filter((name) => name !== WILDCARD))
+  for (const record of records) {
+    for (const finding of record.findings) {
+      if (finding.key === 'objects' && finding.over && finding.group) names.add(finding.group.name)
+    }
+  }
+  return [...names]
+}
+
+function readLimit(raw: unknown, kind: LimitKind): number | undefined {
+  if (raw === undefined) return undefined
+  if (kind === 'count') return typeof raw === 'number' ? raw : undefined
+  return effectiveSize(raw)
+}
+
+function effectiveSize(raw: unknown): number | undefined {
+  if (typeof raw !== 'number' && typeof raw !== 'string') return undefined
+  try {
+    return parseSize(raw)
+  } catch {
+    return undefined // validated before recording; a bad value is re-recorded
+  }
+}
+
+function asObject(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {}
+}

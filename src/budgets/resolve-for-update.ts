@@ -1,0 +1,55 @@
+import type { BudgetFile, ResolvedBudget } from './budget.ts'
+import { BudgetError } from './budget-errors.ts'
+import { readBudgetFileCached } from './load-budget-file.ts'
+import { resolveBudget } from './resolve-budget.ts'
+
+/** Appended to a missing budget's message: how to get one without guessing a number. */
+export const RECORD_HINT = 'Run vitest -u to record it from this run.'
+const RECORD_FILE_HINT = 'Or run vitest -u to record every budget this run checks into a new file.'
+
+export interface BudgetForRun {
+  budget: ResolvedBudget
+  /**
+   * This run records budgets (`vitest -u`, not in CI): the check measures and reports as usual, and
+   * passes whatever its verdict, as a snapshot does under `-u`; the main process writes the limits.
+   */
+  recording: boolean
+}
+
+/**
+ * The matcher's way to a budget, aware of `vitest -u`. Without recording it is `resolveBudget`,
+ * and a missing budget or budget file fails with how to record it. While recording, a budget the
+ * file lacks (or a file that does not exist) is measured with what a new entry would get, the
+ * file's `defaults` over the built-in defaults and the matcher's overrides, so the findings carry
+ * the limits its next run will be judged by: the recorder writes the ones that were broken.
+ *
+ * @throws BudgetError as resolveBudget and readBudgetFileCached do; a malformed file is never
+ * treated as missing.
+ */
+export function resolveBudgetForRun(budgetsPath: string, name: string, overrides: unknown, recording: boolean): BudgetForRun {
+  let file: BudgetFile
+  try {
+    file = readBudgetFileCached(budgetsPath)
+  } catch (error) {
+    if (!(error instanceof BudgetError) || error.code !== 'fileMissing') throw error
+    if (!recording) throw withHint(error, RECORD_FILE_HINT)
+    file = { path: error.file ?? budgetsPath, defaults: {}, budgets: {} }
+  }
+  if (!Object.hasOwn(file.budgets, name)) {
+    if (!recording) {
+      throw withHint(new BudgetError('unknownBudget', { file: file.path, name, known: Object.keys(file.budgets) }), RECORD_HINT)
+    }
+    // The cached file is frozen and shared: extend a copy.
+    file = { ...file, budgets: { ...file.budgets, [name]: {} } }
+  }
+  return { budget: resolveBudget(file, name, overrides), recording }
+}
+
+/**
+ * The error with a last line added. The message table (budget-errors.ts) is the place for words;
+ * this keeps the hint next to the only code that can act on it until the table has it.
+ */
+function withHint(error: BudgetError, hint: string): BudgetError {
+  if (!error.message.includes(hint)) error.message = `${error.message}\n${hint}`
+  return error
+}

@@ -1,0 +1,257 @@
+import { randomBytes } from 'node:crypto'
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
+import path from 'node:path'
+import { parseSpans, memberOf, type JsonSpan, type ObjectSpan } from './json-spans.ts'
+import { loadBudgetFile } from './load-budget-file.ts'
+import type { EntryUpdate, RawEntry } from './record-budget.ts'
+
+/**
+ * Writes recorded budgets into the budget file the user reviews: in place, as a person would edit
+ * it. Only the values that change and the members that are added are touched; every other byte
+ * (key order, `$schema`, one-line entries, spacing, line endings) stays as it was.
+ */
+
+/** Where editors find the schema, from a budget file at the project root. */
+export const DEFAULT_SCHEMA = './node_modules/vitest-memory-budget/budget.schema.json'
+
+/** The budget file as parsed JSON, sizes as written ("600 kB"). */
+export interface RawBudgetFile {
+  defaults?: RawEntry
+  budgets: Record<string, RawEntry>
+}
+
+export interface MergeOptions {
+  /** `$schema` of a file created from nothing. @default DEFAULT_SCHEMA */
+  schema?: string
+}
+
+/**
+ * The budget file's text with `updates` applied. `text` undefined creates a file.
+ * @throws SyntaxError when `text` is not JSON, Error when it has no `budgets` object.
+ */
+export function mergeBudgetText(text: string | undefined, updates: readonly EntryUpdate[], options: MergeOptions = {}): string {
+  const changed = updates.filter((update) => update.status !== 'unchanged')
+  if (text === undefined) return newFileText(changed, options.schema ?? DEFAULT_SCHEMA)
+  JSON.parse(text.replace(/^\uFEFF/, '')) // the authority on what JSON is; parseSpans only locates
+  const top = parseSpans(text)
+  const budgets = memberOf(top, 'budgets')?.value
+  if (budgets?.kind !== 'object') throw new Error('the budget file has no "budgets" object')
+
+  const editor = new TextEditor(text)
+  const added: Array<[string, string]> = []
+  const siblingsMultiline = budgets.members.length > 0 && editor.spansLines(budgets.members.at(-1)!.value)
+  const entryIndent = budgets.members.length > 0 ? editor.indentAt(budgets.members.at(-1)!.keyStart) : editor.indentAt(budgets.start) + editor.unit
+  for (const update of changed) {
+    const member = memberOf(budgets, update.name)
+    if (member === undefined) {
+      const entry = entryOf(update)
+      added.push([update.name, siblingsMultiline ? editor.multilineJson(entry, entryIndent) : inlineJson(entry)])
+    } else if (member.value.kind === 'object') {
+      applyToEntry(editor, member.value, update)
+    } else {
+      throw new Error(`budgets.${update.name} is not an object`)
+    }
+  }
+  if (added.length > 0) editor.addMembers(budgets, added, true)
+  const result = editor.result()
+  return result.endsWith('\n') ? result : result + editor.eol
+}
+
+/** Sets each changed key of an existing entry: replaces its value, or adds the member. */
+function applyToEntry(editor: TextEditor, entry: ObjectSpan, update: EntryUpdate): void {
+  const added: Array<[string, string]> = []
+  const nested = new Map<string, Array<[string, string | number]>>()
+  for (const change of update.changes) {
+    if (change.path.length === 2) {
+      const [key, inner] = change.path
+      nested.set(key, [...(nested.get(key) ?? []), [inner, change.after]])
+      continue
+    }
+    const member = memberOf(entry, change.path[0])
+    if (member) editor.replace(member.value, JSON.stringify(change.after))
+    else added.push([change.path[0], JSON.stringify(change.after)])
+  }
+  for (const [key, values] of nested) {
+    const member = memberOf(entry, key)
+    if (member?.value.kind !== 'object') {
+      if (member) editor.replace(member.value, inlineJson(Object.fromEntries(values)))
+      else added.push([key, inlineJson(Object.fromEntries(values))])
+      continue
+    }
+    const innerAdded: Array<[string, string]> = []
+    for (const [inner, value] of values) {
+      const innerMember = memberOf(member.value, inner)
+      if (innerMember) editor.replace(innerMember.value, JSON.stringify(value))
+      else innerAdded.push([inner, JSON.stringify(value)])
+    }
+    if (innerAdded.length > 0) editor.addMembers(member.value, innerAdded, false)
+  }
+  if (added.length > 0) editor.addMembers(entry, added, false)
+}
+
+/** A new entry, keys in the order recorded (retained, leak, objects). */
+function entryOf(update: EntryUpdate): RawEntry {
+  const entry: RawEntry = {}
+  for (const change of update.changes) {
+    if (change.path.length === 1) entry[change.path[0]] = change.after
+    else ((entry[change.path[0]] ??= {}) as RawEntry)[change.path[1]] = change.after
+  }
+  return entry
+}
+
+/** A budget file from nothing, in the README's layout: 2-space indent, one line per budget. */
+function newFileText(updates: readonly EntryUpdate[], schema: string): string {
+  const lines = updates.map((update) => `    ${JSON.stringify(update.name)}: ${inlineJson(entryOf(update))}`)
+  return `{\n  "$schema": ${JSON.stringify(schema)},\n  "budgets": {${lines.length ? `\n${lines.join(',\n')}\n  ` : ''}}\n}\n`
+}
+
+/** `{ "retained": "4 kB", "objects": { "Event": 25 } }`, on one line. */
+export function inlineJson(value: unknown): string {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return JSON.stringify(value)
+  const members = Object.entries(value).map(([key, inner]) => `${JSON.stringify(key)}: ${inlineJson(inner)}`)
+  return members.length === 0 ? '{}' : `{ ${members.join(', ')} }`
+}
+
+interface Edit {
+  start: number
+  end: number
+  text: string
+}
+
+/** Edits of one text, applied at once at the end so that every offset refers to the original. */
+class TextEditor {
+  readonly eol: string
+  /** One level of indentation, as the file has it (two spaces when it has none). */
+  readonly unit: string
+  private readonly edits: Edit[] = []
+  private readonly text: string
+
+  constructor(text: string) {
+    this.text = text
+    this.eol = text.includes('\r\n') ? '\r\n' : '\n'
+    this.unit = /\n([ \t]+)\S/.exec(text)?.[1] ?? '  '
+  }
+
+  replace(span: JsonSpan, text: string): void {
+    this.edits.push({ start: span.start, end: span.end, text })
+  }
+
+  /**
+   * Adds members after the last one, on new lines at its indentation when the object spans lines,
+   * else on its line. An empty object is rewritten: on one line, unless `multiline`.
+   */
+  addMembers(object: ObjectSpan, members: Array<[string, string]>, multiline: boolean): void {
+    const texts = members.map(([key, value]) => `${JSON.stringify(key)}: ${value}`)
+    const last = object.members.at(-1)
+    if (last) {
+      const indent = this.indentAt(last.keyStart)
+      const separator = this.text.slice(object.start, last.keyStart).includes('\n') ? `,${this.eol}${indent}` : ', '
+      this.edits.push({ start: last.value.end, end: last.value.end, text: texts.map((text) => separator + text).join('') })
+      return
+    }
+    if (!multiline && !this.spansLines(object)) {
+      this.edits.push({ start: object.start, end: object.end, text: `{ ${texts.join(', ')} }` })
+      return
+    }
+    const outer = this.indentAt(object.start)
+    const inner = outer + this.unit
+    const body = texts.map((text) => inner + text).join(`,${this.eol}`)
+    this.edits.push({ start: object.start, end: object.end, text: `{${this.eol}${body}${this.eol}${outer}}` })
+  }
+
+  /** An object over several lines, its members one level deeper than `indent`. */
+  multilineJson(value: RawEntry, indent: string): string {
+    const inner = indent + this.unit
+    const members = Object.entries(value).map(([key, v]) => `${inner}${JSON.stringify(key)}: ${inlineJson(v)}`)
+    return `{${this.eol}${members.join(`,${this.eol}`)}${this.eol}${indent}}`
+  }
+
+  /** The whitespace that starts the line `offset` is on. */
+  indentAt(offset: number): string {
+    const lineStart = this.text.lastIndexOf('\n', offset - 1) + 1
+    return /^[ \t]*/.exec(this.text.slice(lineStart, offset))![0]
+  }
+
+  spansLines(span: JsonSpan): boolean {
+    return this.text.slice(span.start, span.end).includes('\n')
+  }
+
+  result(): string {
+    let out = this.text
+    for (const edit of [...this.edits].sort((a, b) => b.start - a.start)) {
+      out = out.slice(0, edit.start) + edit.text + out.slice(edit.end)
+    }
+    return out
+  }
+}
+
+export interface BudgetFileWrite {
+  file: string
+  /** `created`: there was no file; `unchanged`: nothing to write, the file was not touched. */
+  outcome: 'created' | 'written' | 'unchanged'
+  updates: EntryUpdate[]
+}
+
+/**
+ * Reads the budget file, asks `plan` for the updates, and writes the result atomically when it
+ * differs. A file that is not valid JSON or not a valid budget file is never written.
+ *
+ * @throws BudgetError (`notJson`, `invalid`, `unknownKey`, `fileEmpty`, `fileUnreadable`) when the
+ * existing file is malformed; it is then left byte for byte as it was.
+ */
+export function updateBudgetFile(file: string, plan: (data: RawBudgetFile | undefined) => EntryUpdate[], options: MergeOptions = {}): BudgetFileWrite {
+  const text = readIfExists(file)
+  let data: RawBudgetFile | undefined
+  if (text !== undefined) {
+    loadBudgetFile(file) // throws the BudgetError a check would: the same words for the same mistake
+    data = JSON.parse(text.replace(/^\uFEFF/, '')) as RawBudgetFile
+  }
+  const updates = plan(data)
+  const next = mergeBudgetText(text, updates, options)
+  if (next === text || (text === undefined && !updates.some((update) => update.status !== 'unchanged'))) {
+    return { file, outcome: 'unchanged', updates }
+  }
+  writeFileAtomic(file, next)
+  return { file, outcome: text === undefined ? 'created' : 'written', updates }
+}
+
+function readIfExists(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw error
+  }
+}
+
+/**
+ * Replaces `file` in one step: the text goes to a temporary file in the same folder (same file
+ * system, so the rename is atomic), is flushed, and renamed over `file`. A reader sees the old file
+ * or the new one, never half of one; a crash leaves at worst a stray `.tmp` file. The file's mode
+ * is kept.
+ */
+export function writeFileAtomic(file: string, text: string): void {
+  const mode = modeOf(file)
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
+  try {
+    const fd = openSync(temp, 'wx', mode)
+    try {
+      writeSync(fd, text)
+      fsyncSync(fd)
+    } finally {
+      closeSync(fd)
+    }
+    renameSync(temp, file)
+  } catch (error) {
+    rmSync(temp, { force: true })
+    throw error
+  }
+}
+
+function modeOf(file: string): number {
+  try {
+    return statSync(file).mode & 0o777
+  } catch {
+    return 0o666 // less the umask, as for any new file
+  }
+}

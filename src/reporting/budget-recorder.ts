@@ -1,0 +1,114 @@
+import path from 'node:path'
+import type { Reporter, TestModule, TestRunEndReason, Vitest } from 'vitest/node'
+import { DEFAULT_HEADROOM, recordBudget, type HeadroomRule, type KeyChange } from '../budgets/record-budget.ts'
+import { formatSize } from '../budgets/sizes.ts'
+import { recordingDecision, type UpdateMode } from '../budgets/update-mode.ts'
+import { updateBudgetFile, type BudgetFileWrite } from '../budgets/write-budget-file.ts'
+import type { CheckRecord } from './check-record.ts'
+import { collectRows } from './summary-reporter.ts'
+
+/**
+ * `vitest -u` for budgets: after the run, in the main process, writes every budget that a check
+ * measured into its budget file, once per file. Workers never write: many files check budgets at
+ * once, and one write of everything at the end cannot lose or mangle an entry.
+ */
+export class BudgetRecorder implements Reporter {
+  private vitest: Vitest | undefined
+  private readonly headroom: HeadroomRule
+
+  constructor(headroom: HeadroomRule = DEFAULT_HEADROOM) {
+    this.headroom = headroom
+  }
+
+  onInit(vitest: Vitest): void {
+    this.vitest = vitest
+  }
+
+  onTestRunEnd(testModules: ReadonlyArray<TestModule>, _errors: unknown, reason: TestRunEndReason): void {
+    const vitest = this.vitest
+    if (!vitest) return
+    const decision = recordingDecision(vitest.config.snapshotOptions.updateSnapshot as UpdateMode)
+    const byFile = budgetChecks(testModules)
+    if (byFile.size === 0) return
+    if (!decision.record) {
+      if (decision.reason === 'ci') vitest.logger.log(' Memory budgets were not recorded: CI is set, and vitest -u never writes budgets in CI.\n')
+      return
+    }
+    if (reason === 'interrupted') {
+      vitest.logger.log(' Memory budgets were not recorded: the run was interrupted.\n')
+      return
+    }
+    for (const [file, budgets] of byFile) {
+      try {
+        const result = updateBudgetFile(
+          file,
+          (data) => [...budgets].map(([name, records]) =>
+            recordBudget({ name, records, entry: data?.budgets[name], defaults: data?.defaults, headroom: this.headroom }),
+          ),
+          { schema: schemaPath(file, vitest.config.root) },
+        )
+        vitest.logger.log(formatRecording(result, process.cwd()))
+      } catch (error) {
+        // A malformed file is the user's to fix: it is left byte for byte as it was.
+        vitest.logger.error(`\n Memory budgets were not recorded in ${file}; the file was left as it is.\n${(error as Error).message}\n`)
+        process.exitCode = 1
+      }
+    }
+  }
+}
+
+/** Budget file -> budget name -> the records of the checks that measured it, in run order. */
+export function budgetChecks(testModules: ReadonlyArray<TestModule>): Map<string, Map<string, CheckRecord[]>> {
+  const byFile = new Map<string, Map<string, CheckRecord[]>>()
+  for (const { record } of collectRows(testModules)) {
+    if (record.matcher !== 'toStayWithinMemoryBudget' || record.budget === undefined || record.budgetFile === undefined) continue
+    const budgets = byFile.get(record.budgetFile) ?? new Map<string, CheckRecord[]>()
+    byFile.set(record.budgetFile, budgets)
+    budgets.set(record.budget, [...(budgets.get(record.budget) ?? []), record])
+  }
+  return byFile
+}
+
+/** `$schema` for a budget file created from nothing: the package's schema, relative to the file. */
+function schemaPath(file: string, root: string): string {
+  const relative = path.relative(path.dirname(file), path.join(root, 'node_modules/vitest-memory-budget/budget.schema.json')).split(path.sep).join('/')
+  return relative.startsWith('.') ? relative : `./${relative}`
+}
+
+const LISTED_UNCHANGED = 20
+
+/**
+ * What the run recorded, for the terminal:
+ *
+ *  Memory budgets recorded in memory-budgets.json
+ *    added      "search"     retained 9 kB
+ *    changed    "telemetry"  retained 600 kB -> 52 kB, leak 1 kB -> 2.6 kB
+ *    unchanged  "clean", "cache"
+ */
+export function formatRecording({ file, outcome, updates }: BudgetFileWrite, cwd: string): string {
+  const shown = path.relative(cwd, file) || file
+  const title = outcome === 'created' ? `Memory budget file created: ${shown}` : outcome === 'written' ? `Memory budgets recorded in ${shown}` : `Memory budgets in ${shown}: nothing to record`
+  const changed = updates.filter((update) => update.status !== 'unchanged')
+  const unchanged = updates.filter((update) => update.status === 'unchanged').map((update) => JSON.stringify(update.name))
+  const nameWidth = Math.max(0, ...changed.map((update) => JSON.stringify(update.name).length))
+  const lines = ['', ` ${title}`]
+  for (const update of changed) {
+    lines.push(`   ${update.status.padEnd(9)}  ${JSON.stringify(update.name).padEnd(nameWidth)}  ${update.changes.length ? update.changes.map(changeText).join(', ') : '{} (the defaults)'}`)
+  }
+  if (unchanged.length > 0) {
+    const listed = unchanged.slice(0, LISTED_UNCHANGED).join(', ') + (unchanged.length > LISTED_UNCHANGED ? ` and ${unchanged.length - LISTED_UNCHANGED} more` : '')
+    lines.push(`   unchanged  ${listed}`)
+  }
+  lines.push('')
+  return lines.join('\n')
+}
+
+function changeText({ path: keys, before, after }: KeyChange): string {
+  const key = keys.join('.')
+  const show = (value: unknown) => {
+    if (keys.length === 2) return String(value) // a count of objects
+    const size = typeof value === 'number' ? formatSize(value) : String(value)
+    return key === 'leak' ? `${size}/cycle` : size
+  }
+  return before === undefined ? `${key} ${show(after)}` : `${key} ${show(before)} -> ${show(after)}`
+}

@@ -1,0 +1,268 @@
+import os from 'node:os'
+import path from 'node:path'
+import { isCI } from '../budgets/update-mode.ts'
+import type { Finding } from '../verdict/judge.ts'
+import type { CheckRecord, VariantRecord } from './check-record.ts'
+import type { SummaryRow } from './summary-reporter.ts'
+
+/**
+ * The memory report as one typed object (`memory-report.json`), built from the check records of a
+ * run; the markdown and the charts are renderings of it. Plain JSON: every number is bytes, bytes
+ * per cycle, a count or milliseconds, as named.
+ *
+ * The shape is versioned: `version` changes only when a field is removed or changes meaning; new
+ * optional fields may be added within a version, so readers should ignore fields they do not know.
+ */
+export const REPORT_VERSION = 1
+
+export interface MemoryReport {
+  version: typeof REPORT_VERSION
+  generator: { name: 'vitest-memory-budget'; version: string }
+  /** ISO 8601, UTC. */
+  createdAt: string
+  environment: ReportEnvironment
+  summary: ReportSummary
+  /** Every memory check of the run, in file order, then test order, then call order. */
+  checks: ReportCheck[]
+}
+
+export interface ReportEnvironment {
+  /** `process.version`, e.g. `v24.21.0`. */
+  node: string
+  v8: string
+  /** e.g. `Linux 6.8.0`. */
+  os: string
+  arch: string
+  /** CPU model, and how many the process may use. */
+  cpu: string
+  cpus: number
+  /** Total memory of the machine, bytes. */
+  memory: number
+  vitest: string
+  /** Vitest pools the checks ran in (`threads`, `forks`, ...). */
+  pools: string[]
+  /** `CI` was set. */
+  ci: boolean
+}
+
+export interface ReportSummary {
+  checks: number
+  within: number
+  over: number
+  /** Distinct budgets checked, and toLeakMemory calls. */
+  budgets: number
+  leakChecks: number
+  verdict: 'within' | 'over'
+}
+
+export interface ReportCheck {
+  /** Unique within the report, stable for the same run order: `01-telemetry`. Names the chart. */
+  id: string
+  /** Test file, relative to the Vitest root, `/`-separated. */
+  file: string
+  /** The test's full name (describe blocks and test name). */
+  test: string
+  matcher: CheckRecord['matcher']
+  /** The budget's name; absent for toLeakMemory. */
+  budget?: string
+  /** Budget file, relative to the Vitest root, `/`-separated. */
+  budgetFile?: string
+  verdict: 'within' | 'over'
+  /** Measured cycles per variant, warm-up asked for and run. */
+  cycles: number
+  warmup: number
+  warmupRun: number
+  /** The limits this check was judged by (file, defaults and overrides resolved). */
+  limits: ReportLimits
+  /** Candidate's retained overhead beyond the baseline; budget checks only. */
+  retained?: CheckRecord['retained']
+  /** Readings (post-GC bytes: before the first measured cycle, then after each), growth, objects. */
+  baseline?: VariantRecord
+  candidate?: VariantRecord
+  block?: VariantRecord
+  /** Every limit checked, over or not, as the matcher judged it. */
+  findings: Finding[]
+  /** Allocation volume, peak, sites and the direct/indirect split, when the check measured them. */
+  allocations?: ReportAllocations
+  /** Whether memlab explained the objects (retainer paths). */
+  memlab?: string
+  /** File name of the chart of this check's readings, next to the report. */
+  chart: string
+  durationMs: number
+  timings: CheckRecord['timings']
+}
+
+export interface ReportLimits {
+  retained?: number
+  /** Per cycle, for each variant. */
+  leak?: number
+  /** Per constructor name. */
+  objects?: Record<string, number>
+  /** Extra bytes allocated per cycle: all of them, and in the feature's own files. */
+  allocated?: number
+  direct?: number
+  /** Extra peak heap. */
+  peak?: number
+}
+
+/**
+ * What the allocation pass measured (budget checks that ran it), for reading: per variant, then the
+ * candidate's extra. Read off the record by allocationsOf, the one place that knows its shape.
+ */
+export interface ReportAllocations {
+  /** Bytes allocated per cycle, garbage included. */
+  bytesPerCycle: { baseline: number; candidate: number; extra: number }
+  /** How high the used heap went above where the variant started (peaks at GCs). */
+  peakAboveStart: { baseline: number; candidate: number; extra: number }
+  /** Where the candidate allocates beyond the baseline, largest first (function start lines). */
+  sites: AllocationSiteRecord[]
+  /** The extra split by the budget's `sites.direct` globs, when it sets some. */
+  split?: {
+    direct: AllocationShare
+    indirect: AllocationShare
+    /** The indirect part by package, `(your code)` or `(built-in)`, largest first. */
+    indirectGroups: Array<AllocationShare & { name: string }>
+  }
+  /** Sampling interval of the allocation profile, bytes. */
+  samplingInterval: number
+}
+
+export interface AllocationSiteRecord {
+  functionName: string
+  /** Relative to the project root when inside it; '' for built-ins. */
+  file: string
+  /** 1-based line where the function starts. */
+  line: number
+  kind: 'code' | 'package' | 'built-in'
+  package?: string
+  bytesPerCycle: number
+  /** Fraction (0..1) of the extra. */
+  share: number
+}
+
+export interface AllocationShare {
+  bytesPerCycle: number
+  /** Fraction (0..1) of the extra. */
+  share: number
+}
+
+export interface ReportContext {
+  /** Vitest root: paths in the report are relative to it. */
+  root: string
+  createdAt: Date
+  environment: ReportEnvironment
+  /** This package's version. */
+  version: string
+}
+
+/** The report of a run, from the rows the summary table shows. */
+export function buildReport(rows: readonly SummaryRow[], context: ReportContext): MemoryReport {
+  const width = String(rows.length).length < 2 ? 2 : String(rows.length).length
+  const checks = rows.map((row, index) => checkOf(row, `${String(index + 1).padStart(width, '0')}-${slug(row.record.budget ?? row.test)}`, context.root))
+  const over = checks.filter((check) => check.verdict === 'over').length
+  return {
+    version: REPORT_VERSION,
+    generator: { name: 'vitest-memory-budget', version: context.version },
+    createdAt: context.createdAt.toISOString(),
+    environment: context.environment,
+    summary: {
+      checks: checks.length,
+      within: checks.length - over,
+      over,
+      budgets: new Set(checks.flatMap((check) => (check.budget === undefined ? [] : [check.budget]))).size,
+      leakChecks: checks.filter((check) => check.matcher === 'toLeakMemory').length,
+      verdict: over > 0 ? 'over' : 'within',
+    },
+    checks,
+  }
+}
+
+/** File name of a check's chart. */
+export function chartFileName(id: string): string {
+  return `memory-report-${id}.svg`
+}
+
+function checkOf({ file, test, record }: SummaryRow, id: string, root: string): ReportCheck {
+  const allocations = allocationsOf(record)
+  return {
+    id,
+    file: toPosix(file),
+    test,
+    matcher: record.matcher,
+    ...(record.budget !== undefined && { budget: record.budget }),
+    ...(record.budgetFile !== undefined && { budgetFile: toPosix(path.relative(root, record.budgetFile)) }),
+    verdict: record.pass ? 'within' : 'over',
+    cycles: record.cycles,
+    warmup: record.warmup,
+    warmupRun: record.warmupRun,
+    limits: limitsOf(record.findings),
+    ...(record.retained && { retained: record.retained }),
+    ...(record.baseline && { baseline: record.baseline }),
+    ...(record.candidate && { candidate: record.candidate }),
+    ...(record.block && { block: record.block }),
+    findings: record.findings,
+    ...(allocations && { allocations }),
+    ...(record.memlab !== undefined && { memlab: record.memlab }),
+    chart: chartFileName(id),
+    durationMs: record.durationMs,
+    timings: record.timings,
+  }
+}
+
+function limitsOf(findings: readonly Finding[]): ReportLimits {
+  const limits: ReportLimits = {}
+  for (const finding of findings) {
+    if (finding.key === 'retained') limits.retained = finding.limit
+    else if (finding.key === 'leak') limits.leak = finding.limit
+    else if (finding.key === 'objects' && finding.group) (limits.objects ??= {})[finding.group.name] = finding.limit
+    else if (finding.key === 'allocated' || finding.key === 'direct' || finding.key === 'peak') limits[finding.key] = finding.limit
+  }
+  return limits
+}
+
+/** The one place that reads the allocation pass off a record: its shape is the worker's. */
+export function allocationsOf(record: CheckRecord): ReportAllocations | undefined {
+  const allocations = record.allocations
+  if (!allocations) return undefined
+  const { baseline, candidate, extraBytesPerCycle: extra, direct } = allocations
+  const share = (bytes: number) => (extra > 0 ? bytes / extra : 0)
+  return {
+    bytesPerCycle: { baseline: baseline.bytesPerCycle, candidate: candidate.bytesPerCycle, extra },
+    peakAboveStart: { baseline: baseline.peakAboveStart, candidate: candidate.peakAboveStart, extra: allocations.extraPeak },
+    sites: allocations.sites,
+    ...(direct && {
+      split: {
+        direct: { bytesPerCycle: direct.bytesPerCycle, share: share(direct.bytesPerCycle) },
+        indirect: { bytesPerCycle: extra - direct.bytesPerCycle, share: share(extra - direct.bytesPerCycle) },
+        indirectGroups: direct.indirect.map((group) => ({ name: group.name, bytesPerCycle: group.bytesPerCycle, share: share(group.bytesPerCycle) })),
+      },
+    }),
+    samplingInterval: allocations.samplingInterval,
+  }
+}
+
+/** The machine, Node and Vitest the checks ran on. */
+export function collectEnvironment(vitestVersion: string, pools: readonly string[], env: Record<string, string | undefined> = process.env): ReportEnvironment {
+  const cpus = os.cpus()
+  return {
+    node: process.version,
+    v8: process.versions.v8,
+    os: `${os.type()} ${os.release()}`,
+    arch: process.arch,
+    cpu: cpus[0]?.model.trim() ?? 'unknown',
+    cpus: os.availableParallelism(),
+    memory: os.totalmem(),
+    vitest: vitestVersion,
+    pools: [...new Set(pools)].sort(),
+    ci: isCI(env),
+  }
+}
+
+/** `telemetry`, `price-cache`; a test name cut to a few words. */
+export function slug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40).replace(/-+$/, '') || 'check'
+}
+
+function toPosix(file: string): string {
+  return file.split(path.sep).join('/')
+}

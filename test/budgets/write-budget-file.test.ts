@@ -1,0 +1,212 @@
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { BudgetError } from '../../src/budgets/budget-errors.ts'
+import type { EntryUpdate } from '../../src/budgets/record-budget.ts'
+import { inlineJson, mergeBudgetText, updateBudgetFile, writeFileAtomic } from '../../src/budgets/write-budget-file.ts'
+
+const FILE = `{
+  "$schema": "../../../budget.schema.json",
+  "defaults": { "cycles": 5, "warmup": 5 },
+  "budgets": {
+    "zeta": { "retained": "1 MB" },
+    "telemetry": { "retained": "600 kB", "leak": "1 kB" },
+    "cache": {
+      "retained": "300 kB",
+      "objects": { "CacheEntry": 10 }
+    },
+    "alpha":   {"retained":"16 kB"}
+  }
+}
+`
+
+const changed = (name: string, changes: EntryUpdate['changes']): EntryUpdate => ({ name, status: 'changed', changes })
+const added = (name: string, changes: EntryUpdate['changes']): EntryUpdate => ({ name, status: 'added', changes })
+
+describe('mergeBudgetText', () => {
+  test('changes one value and nothing else', () => {
+    const text = mergeBudgetText(FILE, [changed('telemetry', [{ path: ['retained'], before: '600 kB', after: '52 kB' }])])
+    expect(text).toBe(FILE.replace('"telemetry": { "retained": "600 kB"', '"telemetry": { "retained": "52 kB"'))
+  })
+
+  test('adds a key to a one-line entry on its line', () => {
+    const text = mergeBudgetText(FILE, [changed('zeta', [{ path: ['leak'], after: '2.6 kB' }])])
+    expect(text).toBe(FILE.replace('"zeta": { "retained": "1 MB" }', '"zeta": { "retained": "1 MB", "leak": "2.6 kB" }'))
+  })
+
+  test('adds a key to a multi-line entry on a line of its own, and edits nested object limits', () => {
+    const text = mergeBudgetText(FILE, [changed('cache', [
+      { path: ['leak'], after: '2.6 kB' },
+      { path: ['objects', 'CacheEntry'], before: 10, after: 25 },
+      { path: ['objects', 'Other'], after: 3 },
+    ])])
+    expect(text).toBe(FILE.replace(
+      '      "objects": { "CacheEntry": 10 }\n',
+      '      "objects": { "CacheEntry": 25, "Other": 3 },\n      "leak": "2.6 kB"\n',
+    ))
+  })
+
+  test('adds new budgets after the last one, in the style of their siblings, and leaves every other byte', () => {
+    const text = mergeBudgetText(FILE, [
+      added('new-one', [{ path: ['retained'], after: '4 kB' }]),
+      added('two', [{ path: ['retained'], after: '9 kB' }, { path: ['leak'], after: '110 B' }]),
+    ])
+    expect(text).toBe(FILE.replace(
+      '    "alpha":   {"retained":"16 kB"}\n',
+      '    "alpha":   {"retained":"16 kB"},\n    "new-one": { "retained": "4 kB" },\n    "two": { "retained": "9 kB", "leak": "110 B" }\n',
+    ))
+  })
+
+  test('a new budget with nothing recorded is written empty, so that it exists', () => {
+    const text = mergeBudgetText(FILE, [{ name: 'bare', status: 'added', changes: [] }])
+    expect(text).toBe(FILE.replace('    "alpha":   {"retained":"16 kB"}\n', '    "alpha":   {"retained":"16 kB"},\n    "bare": {}\n'))
+  })
+
+  test('writes entries over several lines when their siblings are', () => {
+    const file = '{\n\t"budgets": {\n\t\t"a": {\n\t\t\t"retained": "1 kB"\n\t\t}\n\t}\n}\n'
+    const text = mergeBudgetText(file, [added('b', [{ path: ['retained'], after: '4 kB' }, { path: ['objects', 'Event'], after: 2 }])])
+    expect(text).toBe('{\n\t"budgets": {\n\t\t"a": {\n\t\t\t"retained": "1 kB"\n\t\t},\n\t\t"b": {\n\t\t\t"retained": "4 kB",\n\t\t\t"objects": { "Event": 2 }\n\t\t}\n\t}\n}\n')
+  })
+
+  test('fills an empty budgets object, one budget a line', () => {
+    const file = '{\n  "$schema": "./node_modules/vitest-memory-budget/budget.schema.json",\n  "budgets": {}\n}\n'
+    const text = mergeBudgetText(file, [added('a', [{ path: ['retained'], after: '4 kB' }]), added('b', [{ path: ['retained'], after: '5 kB' }])])
+    expect(text).toBe('{\n  "$schema": "./node_modules/vitest-memory-budget/budget.schema.json",\n  "budgets": {\n    "a": { "retained": "4 kB" },\n    "b": { "retained": "5 kB" }\n  }\n}\n')
+  })
+
+  test('fills an empty entry on its line', () => {
+    const text = mergeBudgetText('{ "budgets": { "a": {} } }\n', [changed('a', [{ path: ['retained'], after: '4 kB' }])])
+    expect(text).toBe('{ "budgets": { "a": { "retained": "4 kB" } } }\n')
+  })
+
+  test('keeps CRLF line endings and a byte-order mark', () => {
+    const file = '\uFEFF' + FILE.replaceAll('\n', '\r\n')
+    const text = mergeBudgetText(file, [added('new-one', [{ path: ['retained'], after: '4 kB' }])])
+    expect(text).toBe(file.replace('"alpha":   {"retained":"16 kB"}\r\n', '"alpha":   {"retained":"16 kB"},\r\n    "new-one": { "retained": "4 kB" }\r\n'))
+  })
+
+  test('no changes, no difference; a missing final newline is added only when writing', () => {
+    expect(mergeBudgetText(FILE, [{ name: 'zeta', status: 'unchanged', changes: [] }])).toBe(FILE)
+    expect(mergeBudgetText('{"budgets":{"a":{}}}', [changed('a', [{ path: ['retained'], after: '4 kB' }])])).toBe('{"budgets":{"a":{ "retained": "4 kB" }}}\n')
+  })
+
+  test('the result is the JSON it should be, keys in their order', () => {
+    const text = mergeBudgetText(FILE, [
+      changed('telemetry', [{ path: ['retained'], before: '600 kB', after: '52 kB' }]),
+      changed('cache', [{ path: ['objects', 'CacheEntry'], before: 10, after: 25 }]),
+      added('new-one', [{ path: ['retained'], after: '4 kB' }]),
+    ])
+    const data = JSON.parse(text)
+    expect(Object.keys(data)).toEqual(['$schema', 'defaults', 'budgets'])
+    expect(Object.keys(data.budgets)).toEqual(['zeta', 'telemetry', 'cache', 'alpha', 'new-one'])
+    expect(data.budgets.telemetry).toEqual({ retained: '52 kB', leak: '1 kB' })
+    expect(data.budgets.cache).toEqual({ retained: '300 kB', objects: { CacheEntry: 25 } })
+  })
+
+  test('a new file, in the layout of the README', () => {
+    const text = mergeBudgetText(undefined, [added('a', [{ path: ['retained'], after: '4 kB' }]), added('b', [{ path: ['retained'], after: '9 kB' }, { path: ['leak'], after: '64 B' }])], { schema: '../node_modules/vitest-memory-budget/budget.schema.json' })
+    expect(text).toBe(`{
+  "$schema": "../node_modules/vitest-memory-budget/budget.schema.json",
+  "budgets": {
+    "a": { "retained": "4 kB" },
+    "b": { "retained": "9 kB", "leak": "64 B" }
+  }
+}
+`)
+  })
+
+  test('text that is not JSON is refused', () => {
+    expect(() => mergeBudgetText('{ "budgets": { "a": {}, } }', [changed('a', [{ path: ['retained'], after: '4 kB' }])])).toThrow(SyntaxError)
+  })
+
+  test('inlineJson', () => {
+    expect(inlineJson({ retained: '4 kB', objects: { '*': 1, Event: 2 }, empty: {} })).toBe('{ "retained": "4 kB", "objects": { "*": 1, "Event": 2 }, "empty": {} }')
+  })
+})
+
+describe('updateBudgetFile', () => {
+  let dir: string
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'vmb-write-'))
+  })
+  afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+  const plan = () => [changed('telemetry', [{ path: ['retained'] as [string], before: '600 kB', after: '52 kB' }])]
+
+  test('writes the merged text in place, keeps the mode, leaves no temporary file', () => {
+    const file = path.join(dir, 'memory-budgets.json')
+    writeFileSync(file, FILE)
+    chmodSync(file, 0o640)
+    const result = updateBudgetFile(file, (data) => {
+      expect(data?.budgets.telemetry).toEqual({ retained: '600 kB', leak: '1 kB' }) // sizes as written
+      return plan()
+    })
+    expect(result.outcome).toBe('written')
+    expect(readFileSync(file, 'utf8')).toBe(FILE.replace('"retained": "600 kB"', '"retained": "52 kB"'))
+    expect(statSync(file).mode & 0o777).toBe(0o640)
+    expect(readdirSync(dir)).toEqual(['memory-budgets.json'])
+  })
+
+  test('nothing to change: the file is not written', () => {
+    const file = path.join(dir, 'memory-budgets.json')
+    writeFileSync(file, FILE)
+    const before = statSync(file, { bigint: true })
+    const result = updateBudgetFile(file, () => [{ name: 'telemetry', status: 'unchanged', changes: [] }])
+    expect(result.outcome).toBe('unchanged')
+    const after = statSync(file, { bigint: true })
+    expect([after.ino, after.mtimeNs]).toEqual([before.ino, before.mtimeNs])
+  })
+
+  test('creates a missing file', () => {
+    const file = path.join(dir, 'memory-budgets.json')
+    const result = updateBudgetFile(file, (data) => {
+      expect(data).toBeUndefined()
+      return [added('a', [{ path: ['retained'], after: '4 kB' }])]
+    })
+    expect(result.outcome).toBe('created')
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ $schema: './node_modules/vitest-memory-budget/budget.schema.json', budgets: { a: { retained: '4 kB' } } })
+  })
+
+  test.each([
+    ['not JSON', '{\n  "budgets": {\n    "a": { "retained": "1 kB" },\n  }\n}\n', 'notJson', 'JSON does not allow a comma after the last item.'],
+    ['an unknown key', '{ "budgets": { "a": { "retaned": "1 kB" } } }\n', 'unknownKey', 'did you mean "retained"?'],
+    ['empty', '   \n', 'fileEmpty', 'Memory budget file is empty'],
+  ])('a malformed file (%s) is reported and left byte for byte', (_, text, code, words) => {
+    const file = path.join(dir, 'memory-budgets.json')
+    writeFileSync(file, text)
+    let planned = false
+    let error: unknown
+    try {
+      updateBudgetFile(file, () => {
+        planned = true
+        return plan()
+      })
+    } catch (thrown) {
+      error = thrown
+    }
+    expect(error).toBeInstanceOf(BudgetError)
+    expect((error as BudgetError).code).toBe(code)
+    expect((error as BudgetError).message).toContain(words)
+    expect(planned).toBe(false)
+    expect(readFileSync(file, 'utf8')).toBe(text)
+    expect(readdirSync(dir)).toEqual(['memory-budgets.json'])
+  })
+})
+
+describe('writeFileAtomic', () => {
+  test('a failed rename leaves what was there and no temporary file', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'vmb-atomic-'))
+    try {
+      // A non-empty folder where the file should go: renaming a file over it fails everywhere.
+      const target = path.join(dir, 'memory-budgets.json')
+      mkdirSync(target)
+      writeFileSync(path.join(target, 'inside'), 'old')
+      expect(() => writeFileAtomic(target, 'new')).toThrow()
+      expect(readdirSync(dir)).toEqual(['memory-budgets.json'])
+      expect(readFileSync(path.join(target, 'inside'), 'utf8')).toBe('old')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
