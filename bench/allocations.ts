@@ -7,6 +7,7 @@ import { promisify } from 'node:util'
 import { allocationFixtures, type AllocationFixture } from '../fixtures/blocks/allocations.ts'
 import { DEFAULT_SAMPLING_INTERVAL } from '../src/engine/allocations/index.ts'
 import type { AllocationRun } from './allocations-once.ts'
+import { median, pool } from './pool.ts'
 
 const run = promisify(execFile)
 const RUNS = Number(process.env.BENCH_RUNS ?? 20)
@@ -19,24 +20,7 @@ async function runOnce(fixture: AllocationFixture): Promise<AllocationRun> {
   return JSON.parse(stdout.trim().split('\n').pop()!) as AllocationRun
 }
 
-async function pool<T, R>(items: T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length)
-  let next = 0
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < items.length) {
-      const index = next++
-      results[index] = await work(items[index]!)
-      process.stderr.write('.')
-    }
-  }))
-  return results
-}
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
-}
 const size = (bytes: number): string =>
   Math.abs(bytes) >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(2)} MB` : `${(bytes / 1024).toFixed(1)} KB`
 const signed = (value: number, digits = 1): string => `${value >= 0 ? '+' : ''}${value.toFixed(digits)}`

@@ -8,6 +8,7 @@ import { formatRate, formatSize } from '../src/budgets/sizes.ts'
 import { DEFAULT_CYCLES, DEFAULT_WARMUP } from '../src/budgets/defaults.ts'
 import { benchPlan, type PlannedFixture } from './plan.ts'
 import { measureInVitest } from './in-vitest.ts'
+import { median, pool } from './pool.ts'
 
 const run = promisify(execFile)
 const quick = process.env.BENCH_QUICK === '1'
@@ -32,23 +33,7 @@ async function runOnce(entry: PlannedFixture): Promise<RunResult> {
   return JSON.parse(stdout.trim().split('\n').pop()!) as RunResult
 }
 
-async function pool<T, R>(items: T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length)
-  let next = 0
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < items.length) {
-      const index = next++
-      results[index] = await work(items[index]!)
-    }
-  }))
-  return results
-}
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
-}
 const percent = (part: number, whole: number) => `${Math.round((100 * part) / whole)}%`
 const signedPercent = (value: number) => `${value >= 0 ? '+' : ''}${value.toFixed(1)}%`
 

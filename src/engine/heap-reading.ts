@@ -6,7 +6,7 @@ import v8 from 'node:v8'
  * them turns JIT activity into fake leaks and skews one-time costs (bench/RESULTS.md). User data
  * never lives there; a closure's JSFunction and context are in old space and still count.
  */
-const CODE_SPACES = new Set([
+export const CODE_SPACES: ReadonlySet<string> = new Set([
   'code_space',
   'code_large_object_space',
   'trusted_space',

@@ -1,4 +1,6 @@
 import v8 from 'node:v8'
+// Code and bytecode spaces are left out of peaks as they are out of readings.
+import { CODE_SPACES } from '../heap-reading.ts'
 
 /**
  * Peak heap from V8's own GC callbacks (`v8.GCProfiler`): the only place a synchronous block's
@@ -25,15 +27,6 @@ import v8 from 'node:v8'
  * a window allocates nothing on the JS heap until it is closed.
  */
 
-/** Code and bytecode spaces, left out as heap-reading.ts leaves them out of readings. */
-const CODE_SPACES = new Set([
-  'code_space',
-  'code_large_object_space',
-  'trusted_space',
-  'trusted_large_object_space',
-  'shared_trusted_space',
-  'shared_trusted_large_object_space',
-])
 
 /** The part of `v8.GCProfiler`'s result this module reads. */
 export interface GcStatistics {
