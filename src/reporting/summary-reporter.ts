@@ -1,6 +1,6 @@
 import { styleText } from 'node:util'
 import type { Reporter, TestModule, Vitest } from 'vitest/node'
-import { formatRate, formatSize } from '../budgets/sizes.ts'
+import { formatRate, formatSignedSize, formatSize } from '../budgets/sizes.ts'
 import { META_KEY, type CheckRecord } from './check-record.ts'
 
 export interface SummaryRow {
@@ -40,7 +40,7 @@ export function collectRows(testModules: ReadonlyArray<TestModule>): SummaryRow[
   return rows
 }
 
-const HEADER = ['check', 'test', 'cycles', 'retained', 'leak/cycle (without / with)', 'verdict', 'objects (top group)']
+const HEADER = ['check', 'test', 'cycles', 'retained', 'leak/cycle (without / with)', 'allocated/cycle', 'peak', 'objects (top group)', 'verdict']
 const TEST_WIDTH = 50
 
 /** Part of a cell: the figures a check went over stand out in bold red. */
@@ -61,8 +61,9 @@ export function formatSummary(rows: SummaryRow[]): string {
     [{ text: record.matcher === 'toLeakMemory' ? `${record.cycles}` : `${record.cycles}+${record.cycles}` }],
     retainedCell(record),
     growthCell(record),
-    [{ text: record.pass ? 'within' : 'over', over: !record.pass }],
+    ...allocationCells(record),
     objectsCell(record),
+    [{ text: record.pass ? 'within' : 'over', over: !record.pass }],
   ])
   const plain = (cell: Segment[]) => cell.map((segment) => segment.text).join('')
   const widths = HEADER.map((title, column) => Math.max(title.length, ...cells.map((row) => plain(row[column]!).length)))
@@ -102,6 +103,17 @@ function growthCell(record: CheckRecord): Segment[] {
   })
   if (record.block) return [rate('block')]
   return [rate('baseline'), { text: ' / ' }, rate('candidate')]
+}
+
+/** The candidate's extra allocation per cycle and extra peak over the baseline (budget checks). */
+function allocationCells(record: CheckRecord): Segment[][] {
+  const allocations = record.allocations
+  if (!allocations) return [[{ text: '-' }], [{ text: '-' }]]
+  const over = (key: string) => record.findings.some((finding) => finding.key === key && finding.over)
+  return [
+    [{ text: `${formatSignedSize(allocations.extraBytesPerCycle)}`, over: over('allocated') || over('direct') }],
+    [{ text: formatSignedSize(allocations.extraPeak), over: over('peak') }],
+  ]
 }
 
 /** The largest group of objects the candidate (or block) left behind, when snapshots were read. */

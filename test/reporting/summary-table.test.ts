@@ -22,10 +22,10 @@ describe('formatSummary', () => {
     expect(stripVTControlCharacters(formatSummary(rows))).toBe([
       '',
       ' Memory budgets',
-      '    check         test                                      cycles  retained       leak/cycle (without / with)  verdict  objects (top group)',
+      '    check         test                                      cycles  retained       leak/cycle (without / with)  allocated/cycle  peak  objects (top group)  verdict',
       '  client.test.ts',
-      '    "telemetry"   telemetry stays within its memory budget  20+20   41.2 kB ±39 B  0 B/cycle / 2.06 kB/cycle    over     TelemetryEvent x20',
-      '    toLeakMemory  a connection cycle leaks nothing          20      -              3 B/cycle                    within   -',
+      '    "telemetry"   telemetry stays within its memory budget  20+20   41.2 kB ±39 B  0 B/cycle / 2.06 kB/cycle    -                -     TelemetryEvent x20   over',
+      '    toLeakMemory  a connection cycle leaks nothing          20      -              3 B/cycle                    -                -     -                    within',
       '',
     ].join('\n'))
   })
