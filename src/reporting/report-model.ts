@@ -2,7 +2,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { isCI } from '../budgets/update-mode.ts'
 import type { Finding } from '../verdict/judge.ts'
-import type { CheckRecord, VariantRecord } from './check-record.ts'
+import type { CheckRecord, SiteRecord, VariantRecord } from './check-record.ts'
 import type { SummaryRow } from './summary-reporter.ts'
 
 /**
@@ -127,18 +127,8 @@ export interface ReportAllocations {
   samplingInterval: number
 }
 
-export interface AllocationSiteRecord {
-  functionName: string
-  /** Relative to the project root when inside it; '' for built-ins. */
-  file: string
-  /** 1-based line where the function starts. */
-  line: number
-  kind: 'code' | 'package' | 'built-in'
-  package?: string
-  bytesPerCycle: number
-  /** Fraction (0..1) of the extra. */
-  share: number
-}
+/** A site as the check recorded it: one type from worker to report. */
+export type AllocationSiteRecord = SiteRecord
 
 export interface AllocationShare {
   bytesPerCycle: number
