@@ -2,7 +2,7 @@ import path from 'node:path'
 import type { Reporter, TestModule, TestRunEndReason, Vitest } from 'vitest/node'
 import { DEFAULT_HEADROOM, recordBudget, type HeadroomRule, type KeyChange } from '../budgets/record-budget.ts'
 import { formatSize } from '../budgets/sizes.ts'
-import { recordingDecision, type UpdateMode } from '../budgets/update-mode.ts'
+import type { RecordingDecision } from '../budgets/update-mode.ts'
 import { updateBudgetFile, type BudgetFileWrite } from '../budgets/write-budget-file.ts'
 import type { CheckRecord } from './check-record.ts'
 import { collectRows } from './summary-reporter.ts'
@@ -14,9 +14,12 @@ import { collectRows } from './summary-reporter.ts'
  */
 export class BudgetRecorder implements Reporter {
   private vitest: Vitest | undefined
+  private readonly run: { readonly decision: RecordingDecision }
   private readonly headroom: HeadroomRule
 
-  constructor(headroom: HeadroomRule = DEFAULT_HEADROOM) {
+  /** `run` holds the decision the workers were given for the current run (see RecordingSwitch). */
+  constructor(run: { readonly decision: RecordingDecision }, headroom: HeadroomRule = DEFAULT_HEADROOM) {
+    this.run = run
     this.headroom = headroom
   }
 
@@ -27,7 +30,7 @@ export class BudgetRecorder implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>, _errors: unknown, reason: TestRunEndReason): void {
     const vitest = this.vitest
     if (!vitest) return
-    const decision = recordingDecision(vitest.config.snapshotOptions.updateSnapshot as UpdateMode)
+    const decision = this.run.decision
     const byFile = budgetChecks(testModules)
     if (byFile.size === 0) return
     if (!decision.record) {

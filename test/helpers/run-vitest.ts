@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { Writable } from 'node:stream'
 import { stripVTControlCharacters } from 'node:util'
-import { startVitest } from 'vitest/node'
+import { startVitest, type Vitest } from 'vitest/node'
 
 export interface SuiteRun {
   /** Test name -> 'passed' | 'failed' | 'skipped' | 'pending'. */
@@ -71,15 +71,7 @@ async function run(name: string, options: RunOptions, sink: Writable, output: ()
     {},
     { stdout: sink, stderr: sink },
   )
-  const states: Record<string, string> = {}
-  const errors: Record<string, string> = {}
-  for (const testModule of vitest.state.getTestModules()) {
-    for (const testCase of testModule.children.allTests()) {
-      const result = testCase.result()
-      states[testCase.name] = result.state
-      if (result.errors?.length) errors[testCase.name] = result.errors.map((error) => stripVTControlCharacters(error.message)).join('\n')
-    }
-  }
+  const { states, errors } = outcomes(vitest)
   const unhandled = vitest.state.getUnhandledErrors().map((error) => String((error as Error).message ?? error))
   await vitest.close()
   const exitCode = Number(process.exitCode ?? 0)
@@ -96,4 +88,82 @@ function setEnv(variables: Record<string, string | undefined>): () => void {
   }
   apply(variables)
   return () => apply(previous)
+}
+
+/** Each test's state and error messages, by test name, as the last run left them. */
+function outcomes(vitest: Vitest): Pick<SuiteRun, 'states' | 'errors'> {
+  const states: Record<string, string> = {}
+  const errors: Record<string, string> = {}
+  for (const testModule of vitest.state.getTestModules()) {
+    for (const testCase of testModule.children.allTests()) {
+      const result = testCase.result()
+      states[testCase.name] = result.state
+      if (result.errors?.length) errors[testCase.name] = result.errors.map((error) => stripVTControlCharacters(error.message)).join('\n')
+    }
+  }
+  return { states, errors }
+}
+
+export interface WatchedSuite {
+  vitest: Vitest
+  /** Resolves with the outcome of the `n`th run (1-based) once it has ended. */
+  run(n: number): Promise<Pick<SuiteRun, 'states' | 'errors'> & { output: string }>
+  close(): Promise<void>
+}
+
+/**
+ * Vitest in watch mode on a suite, as `vitest` without `run` starts it: the caller drives reruns
+ * (`rerunTestSpecifications()` as the `r` key, `updateSnapshot()` as the `u` key) and reads the
+ * outcome and output of each run.
+ */
+export async function watchSuite(root: string, options: Pick<RunOptions, 'mainEnv'> = {}): Promise<WatchedSuite> {
+  let output = ''
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      output += String(chunk)
+      done()
+    },
+  })
+  const ended: Array<(value: Pick<SuiteRun, 'states' | 'errors'> & { output: string }) => void> = []
+  const results: Array<Promise<Pick<SuiteRun, 'states' | 'errors'> & { output: string }>> = []
+  const slot = (n: number) => {
+    while (results.length < n) results.push(new Promise((resolve) => ended.push(resolve)))
+    return results[n - 1]!
+  }
+  let runs = 0
+  let outputAtStart = 0
+  const previousExitCode = process.exitCode
+  const restoreEnv = setEnv({ GITHUB_STEP_SUMMARY: undefined, ...options.mainEnv })
+  const vitest = await startVitest(
+    [],
+    {
+      root,
+      watch: true,
+      reporters: [
+        'default',
+        {
+          onTestRunStart: () => {
+            outputAtStart = output.length
+          },
+          // After the plugin's reporters (pushed later, by configureVitest), whose output ends the run.
+          onTestRunEnd: () => {
+            runs++
+            slot(runs)
+            setImmediate(() => ended[runs - 1]!({ ...outcomes(vitest), output: stripVTControlCharacters(output.slice(outputAtStart)) }))
+          },
+        },
+      ],
+    },
+    {},
+    { stdout: sink, stderr: sink },
+  )
+  return {
+    vitest,
+    run: slot,
+    close: async () => {
+      await vitest.close()
+      restoreEnv()
+      process.exitCode = previousExitCode
+    },
+  }
 }
