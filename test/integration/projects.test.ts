@@ -1,0 +1,25 @@
+import { beforeAll, expect, test } from 'vitest'
+import { runSuite, type SuiteRun } from '../helpers/run-vitest.ts'
+
+// fixtures/suites/projects: two Vitest projects share one plugin. Each project measures against the
+// budget file of its own root; the summary table and the report are made once for the whole run.
+
+let run: SuiteRun
+beforeAll(async () => {
+  run = await runSuite('projects', { mainEnv: { CI: undefined } })
+})
+
+test("each project checks its own root's budget file", () => {
+  expect(run.unhandled).toEqual([])
+  expect(run.states).toEqual({
+    'project one keeps 10 kB within its 50 kB budget': 'passed',
+    'project two keeps 10 kB over its 1 kB budget': 'failed',
+  })
+  expect(run.errors['project two keeps 10 kB over its 1 kB budget']).toMatch(/"two".*retained/s)
+})
+
+test('the summary table is printed once, with both checks', () => {
+  expect(run.output.match(/Memory budgets/g)?.length).toBe(1)
+  expect(run.output).toMatch(/"one" +project one keeps/)
+  expect(run.output).toMatch(/"two" +project two keeps/)
+})
