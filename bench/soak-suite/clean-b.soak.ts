@@ -1,0 +1,3 @@
+import { soakCleanRuns } from './clean-runs.ts'
+
+soakCleanRuns(1, 2)
