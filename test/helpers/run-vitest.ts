@@ -19,6 +19,8 @@ const repoRoot = path.resolve(import.meta.dirname, '../..')
 
 export interface RunOptions {
   pool?: string
+  /** Vitest's `isolate`: false runs every file of a worker in one module graph and heap. */
+  isolate?: boolean
   files?: string[]
   /** Environment of the test workers (Vitest's `test.env`), not of the main process. */
   env?: Record<string, string>
@@ -65,6 +67,7 @@ async function run(name: string, options: RunOptions, sink: Writable, output: ()
       root: path.isAbsolute(name) ? name : path.join(repoRoot, name.includes('/') ? name : `fixtures/suites/${name}`),
       watch: false,
       pool: options.pool as 'forks' | undefined,
+      ...(options.isolate !== undefined && { isolate: options.isolate }),
       env: options.env,
       ...(options.update && { update: true }),
     },
