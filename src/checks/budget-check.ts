@@ -2,6 +2,7 @@ import type { ResolvedBudget } from '../budgets/budget.ts'
 import { measureAllocations, splitDirect } from '../engine/allocations/index.ts'
 import type { Block, HeapProbe } from '../engine/cycles.ts'
 import { measureBudget, type BudgetMeasurement } from '../engine/measure.ts'
+import { CheckProgress, Pass } from '../engine/progress.ts'
 import { judgeBudget, needsObjectEvidence, type AllocationEvidence } from '../verdict/judge.ts'
 import type { CheckOutcome } from './outcome.ts'
 import { inSnapshotDir, judgeWithObjects, snapshotRefusal } from './snapshot-run.ts'
@@ -17,25 +18,36 @@ import { inSnapshotDir, judgeWithObjects, snapshotRefusal } from './snapshot-run
  * limits `objects`, when heap statistics say `retained` or `leak` is broken (the objects then name
  * the cause, and make the retained figure exact), or when a variant grows steadily by less than
  * heap statistics can call (is it an object kept every cycle?).
+ *
+ * `progress` says which pass and cycle are under way; setting its `aborted` stops the check.
  */
-export async function runBudgetCheck(block: Block, budget: ResolvedBudget, probe: HeapProbe, root: string): Promise<CheckOutcome<BudgetMeasurement>> {
+export async function runBudgetCheck(
+  block: Block,
+  budget: ResolvedBudget,
+  probe: HeapProbe,
+  root: string,
+  progress = new CheckProgress(),
+): Promise<CheckOutcome<BudgetMeasurement>> {
   const refusal = snapshotRefusal()
   if (refusal && budget.objects) {
     throw new Error(`memory budget "${budget.name}" limits objects, which needs heap snapshots, but ${refusal}.`)
   }
   if (refusal) {
-    const measurement = await measureBudget(block, budget, probe)
-    const allocations = await allocationPass(block, budget, probe, root)
+    progress.pass = Pass.retained
+    const measurement = await measureBudget(block, budget, probe, progress)
+    const allocations = await allocationPass(block, budget, probe, root, progress)
     return { measurement, verdict: judgeBudget(measurement, budget, {}, allocations), evidence: {}, allocations, note: `objects not read: ${refusal}` }
   }
   return inSnapshotDir(async (snapshotDir) => {
-    const measurement = await measureBudget(block, { ...budget, snapshotDir }, probe)
-    const allocations = await allocationPass(block, budget, probe, root)
+    progress.pass = Pass.retained
+    const measurement = await measureBudget(block, { ...budget, snapshotDir }, probe, progress)
+    const allocations = await allocationPass(block, budget, probe, root, progress)
     const onHeapStatistics = judgeBudget(measurement, budget, {}, allocations)
     const heapOver = onHeapStatistics.findings.some((f) => f.over && (f.key === 'retained' || f.key === 'leak'))
     const unclear = needsObjectEvidence(measurement.baseline.growth, budget.leak) || needsObjectEvidence(measurement.candidate.growth, budget.leak)
     if (!budget.objects && !heapOver && !unclear) return { measurement, verdict: onHeapStatistics, evidence: {}, allocations }
     const { start, baselineEnd, candidateEnd } = measurement.snapshots!
+    progress.pass = Pass.analysis
     const judged = await judgeWithObjects(
       [
         { subject: 'baseline', name: 'baseline', before: start, after: baselineEnd },
@@ -47,8 +59,9 @@ export async function runBudgetCheck(block: Block, budget: ResolvedBudget, probe
   })
 }
 
-async function allocationPass(block: Block, budget: ResolvedBudget, probe: HeapProbe, root: string): Promise<AllocationEvidence> {
-  const measurement = await measureAllocations(block, budget, { probe })
+async function allocationPass(block: Block, budget: ResolvedBudget, probe: HeapProbe, root: string, progress: CheckProgress): Promise<AllocationEvidence> {
+  progress.pass = Pass.allocation
+  const measurement = await measureAllocations(block, budget, { probe, progress })
   const globs = budget.sites?.direct
   return { measurement, ...(globs && { direct: splitDirect(measurement.extraSites, globs, root) }) }
 }

@@ -1,5 +1,6 @@
 import type { Block, HeapProbe } from '../engine/cycles.ts'
 import { measureLeak, type LeakMeasurement, type MeasurePlan } from '../engine/measure.ts'
+import { CheckProgress, Pass } from '../engine/progress.ts'
 import { judgeLeak, needsObjectEvidence } from '../verdict/judge.ts'
 import type { CheckOutcome } from './outcome.ts'
 import { inSnapshotDir, judgeWithObjects, snapshotRefusal } from './snapshot-run.ts'
@@ -9,17 +10,26 @@ import { inSnapshotDir, judgeWithObjects, snapshotRefusal } from './snapshot-run
  * name what is kept and where) or when the heap grows steadily by less than heap statistics can
  * call (an object kept every cycle is a leak whatever its size). A leak recurs every cycle, so the
  * second run sees it again; a clean block costs one run and no snapshot. The first run's failure
- * stands: the second explains it.
+ * stands: the second explains it. `progress` says which run and cycle are under way; setting its
+ * `aborted` stops the check.
  */
-export async function runLeakCheck(block: Block, plan: MeasurePlan & { leak: number }, probe: HeapProbe): Promise<CheckOutcome<LeakMeasurement>> {
-  const measurement = await measureLeak(block, plan, probe)
+export async function runLeakCheck(
+  block: Block,
+  plan: MeasurePlan & { leak: number },
+  probe: HeapProbe,
+  progress = new CheckProgress(),
+): Promise<CheckOutcome<LeakMeasurement>> {
+  progress.pass = Pass.retained
+  const measurement = await measureLeak(block, plan, probe, progress)
   const verdict = judgeLeak(measurement, plan.leak)
   if (verdict.pass && !needsObjectEvidence(measurement.variant.growth, plan.leak)) return { measurement, verdict, evidence: {} }
   const refusal = snapshotRefusal()
   if (refusal) return { measurement, verdict, evidence: {}, note: `objects not read: ${refusal}` }
 
   return inSnapshotDir(async (snapshotDir) => {
-    const second = await measureLeak(block, { ...plan, snapshotDir }, probe)
+    progress.pass = Pass.snapshots
+    const second = await measureLeak(block, { ...plan, snapshotDir }, probe, progress)
+    progress.pass = Pass.analysis
     const judged = await judgeWithObjects(
       [{ subject: 'block', name: 'block', before: second.snapshots!.start, after: second.snapshots!.end }],
       (evidence) => judgeLeak(second, plan.leak, evidence),

@@ -1,6 +1,7 @@
 import v8 from 'node:v8'
 import type { FullGc } from './full-gc.ts'
 import type { HeapSeries } from './heap-reading.ts'
+import { CheckAborted, CheckProgress, Loop } from './progress.ts'
 import { settle } from './settle.ts'
 
 /** What the block receives each cycle. */
@@ -29,6 +30,14 @@ export interface SnapshotSchedule {
   writeMs: number
 }
 
+export interface CycleOptions {
+  /** Warm-up: stop once this many cycles have run and V8 has stopped compiling (see runCycles). 0 runs every context. */
+  stopWhenQuiet?: number
+  snapshots?: SnapshotSchedule
+  /** Where the loop is, written as it goes; setting its `aborted` stops the loop at the next cycle boundary. */
+  progress?: CheckProgress
+}
+
 /** Consecutive cycles without compilation that count as a settled JIT. */
 export const QUIET_CYCLES = 5
 
@@ -44,8 +53,9 @@ export const QUIET_CYCLES = 5
  * cycles share this one loop on purpose: the first call of another function would allocate its
  * feedback in the first measured cycle and read as the block's growth.
  *
- * Nothing here allocates what outlives a cycle: contexts and the series are made before the first
- * cycle, so the tool's own memory never shows up as the block's.
+ * Nothing here allocates what outlives a cycle: contexts, the series and the progress are made before
+ * the first cycle, so the tool's own memory never shows up as the block's. When `progress.aborted` is
+ * set the loop throws CheckAborted at the next cycle boundary, without reading the heap again.
  */
 export async function runCycles(
   block: Block,
@@ -53,16 +63,29 @@ export async function runCycles(
   probe: HeapProbe,
   series: HeapSeries,
   at: number,
-  stopWhenQuiet = 0,
-  snapshots?: SnapshotSchedule,
+  options: CycleOptions = {},
 ): Promise<number> {
+  const { stopWhenQuiet = 0, snapshots, progress = new CheckProgress() } = options
   const quietNeeded = Math.min(QUIET_CYCLES, stopWhenQuiet)
   let quiet = 0
   let nextSnapshot = 0
+  progress.loop = stopWhenQuiet === 0 ? Loop.measured : Loop.warmup
+  progress.index = -1
+  progress.inBlock = 0
+  if (progress.aborted) throw new CheckAborted('the check was abandoned')
   await collectAndRead(probe, series, at)
   if (snapshots?.after[0] === 0) await snapshotAndReread(probe, series, at, snapshots, nextSnapshot++)
   for (let i = 0; i < contexts.length; i++) {
-    await block(contexts[i]!)
+    const context = contexts[i]!
+    // Plain number fields, written in place: where the check is, should it never come back.
+    progress.index = i
+    progress.cycle = context.cycle
+    progress.enabled = context.enabled ? 1 : 0
+    progress.inBlock = 1
+    await block(context)
+    progress.inBlock = 0
+    // Abandoned while the block ran (its test timed out): stop before reading the heap again.
+    if (progress.aborted) throw new CheckAborted('the check was abandoned')
     const index = at + 1 + i
     await collectAndRead(probe, series, index)
     if (snapshots?.after[nextSnapshot] === i + 1) await snapshotAndReread(probe, series, index, snapshots, nextSnapshot++)

@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { makeContexts, runCycles, type Block, type HeapProbe, type SnapshotSchedule } from './cycles.ts'
 import { estimateGrowth, type GrowthEstimate } from './growth.ts'
+import type { CheckProgress } from './progress.ts'
 import { createSeries, type HeapSeries } from './heap-reading.ts'
 import { estimateRetained, type RetainedEstimate } from './retained.ts'
 
@@ -54,23 +55,26 @@ export interface BudgetMeasurement extends Common {
  * Warm-up with `enabled: false`. Layout of the series: [initial, warm-up..., reference, measured...].
  * The reference is the measured loop's own first reading.
  */
-async function warmUp(block: Block, plan: MeasurePlan, probe: HeapProbe, measured: number) {
+async function warmUp(block: Block, plan: MeasurePlan, probe: HeapProbe, measured: number, progress?: CheckProgress) {
   const started = performance.now()
   const maxWarmup = plan.warmup * WARMUP_EXTENSION
   const series = createSeries(2 + maxWarmup + measured)
   // Warm-up runs on, up to maxWarmup, until V8 stops compiling: tier-up keeps adding feedback and
   // code for dozens of cycles in a busy block, and measuring before it settles reads it as growth.
-  const warmupRun = plan.warmup === 0 ? 0 : await runCycles(block, makeContexts(false, 0, maxWarmup), probe, series, 0, plan.warmup)
+  const warmupRun = plan.warmup === 0 ? 0 : await runCycles(block, makeContexts(false, 0, maxWarmup), probe, series, 0, { stopWhenQuiet: plan.warmup, ...(progress && { progress }) })
   const reference = warmupRun === 0 ? 0 : warmupRun + 1
   return { started, series, warmupRun, reference }
 }
 
-/** One variant: warm-up, then `cycles` measured cycles, all with `enabled: false`. */
-export async function measureLeak(block: Block, plan: MeasurePlan, probe: HeapProbe): Promise<LeakMeasurement> {
+/**
+ * One variant: warm-up, then `cycles` measured cycles, all with `enabled: false`. `progress` tracks
+ * the cycle under way, and stops the loop when aborted (see runCycles).
+ */
+export async function measureLeak(block: Block, plan: MeasurePlan, probe: HeapProbe, progress?: CheckProgress): Promise<LeakMeasurement> {
   const { cycles } = plan
-  const { started, series, warmupRun, reference } = await warmUp(block, plan, probe, cycles)
+  const { started, series, warmupRun, reference } = await warmUp(block, plan, probe, cycles, progress)
   const schedule = plan.snapshotDir ? snapshotSchedule(plan.snapshotDir, [0, cycles], ['start', 'end']) : undefined
-  await runCycles(block, makeContexts(false, warmupRun, cycles), probe, series, reference, 0, schedule)
+  await runCycles(block, makeContexts(false, warmupRun, cycles), probe, series, reference, { ...(schedule && { snapshots: schedule }), ...(progress && { progress }) })
   return {
     kind: 'leak',
     ...plan,
@@ -89,14 +93,14 @@ export async function measureLeak(block: Block, plan: MeasurePlan, probe: HeapPr
  * cycles are where its one-time costs happen, and they belong to its bill. Both run in one loop,
  * so that nothing of the tool's changes between them.
  */
-export async function measureBudget(block: Block, plan: MeasurePlan, probe: HeapProbe): Promise<BudgetMeasurement> {
+export async function measureBudget(block: Block, plan: MeasurePlan, probe: HeapProbe, progress?: CheckProgress): Promise<BudgetMeasurement> {
   const { cycles } = plan
-  const { started, series, warmupRun, reference } = await warmUp(block, plan, probe, 2 * cycles)
+  const { started, series, warmupRun, reference } = await warmUp(block, plan, probe, 2 * cycles, progress)
   const contexts = [...makeContexts(false, warmupRun, cycles), ...makeContexts(true, warmupRun + cycles, cycles)]
   const schedule = plan.snapshotDir
     ? snapshotSchedule(plan.snapshotDir, [0, cycles, 2 * cycles], ['start', 'baseline-end', 'candidate-end'])
     : undefined
-  await runCycles(block, contexts, probe, series, reference, 0, schedule)
+  await runCycles(block, contexts, probe, series, reference, { ...(schedule && { snapshots: schedule }), ...(progress && { progress }) })
 
   const candidateStart = reference + cycles
   return {

@@ -3,6 +3,7 @@ import { collectAndRead, makeContexts, runCycles, type Block, type CycleContext,
 import { createHeapProbe } from '../heap-probe.ts'
 import { createSeries } from '../heap-reading.ts'
 import { WARMUP_EXTENSION, type MeasurePlan } from '../measure.ts'
+import { CheckAborted, CheckProgress, Loop } from '../progress.ts'
 import { settle } from '../settle.ts'
 import { openPeakWindow } from './peak.ts'
 import { openHeapSampler, type SamplingProfile } from './sampling.ts'
@@ -50,6 +51,8 @@ export interface AllocationOptions {
   samplingInterval?: number
   /** How to collect and read the heap; a verified full GC of this isolate by default. */
   probe?: HeapProbe
+  /** Tracks the cycle under way; setting its `aborted` stops the pass at the next cycle boundary. */
+  progress?: CheckProgress
 }
 
 export interface AllocationVariant {
@@ -152,9 +155,10 @@ export async function measureAllocations(
     throw new RangeError(`samplingInterval must be a whole number of bytes from 1 to ${MAX_SAMPLING_INTERVAL}; got ${interval}`)
   }
   const probe = options.probe ?? createHeapProbe()
+  const progress = options.progress ?? new CheckProgress()
   const maxWarmup = warmup * WARMUP_EXTENSION
   const warmupRun =
-    warmup === 0 ? 0 : await runCycles(block, makeContexts(false, 0, maxWarmup), probe, createSeries(1 + maxWarmup), 0, warmup)
+    warmup === 0 ? 0 : await runCycles(block, makeContexts(false, 0, maxWarmup), probe, createSeries(1 + maxWarmup), 0, { stopWhenQuiet: warmup, progress })
 
   const sampler = openHeapSampler()
   let profile: SamplingProfile
@@ -162,9 +166,9 @@ export async function measureAllocations(
   let candidateRun: VariantRun
   try {
     await sampler.start(interval)
-    baselineRun = await runVariant(block, makeContexts(false, warmupRun, cycles), probe)
+    baselineRun = await runVariant(block, makeContexts(false, warmupRun, cycles), probe, progress)
     allocationPassBoundary(interval)
-    candidateRun = await runVariant(block, makeContexts(true, warmupRun + cycles, cycles), probe)
+    candidateRun = await runVariant(block, makeContexts(true, warmupRun + cycles, cycles), probe, progress)
     profile = await sampler.stop()
   } finally {
     sampler.close()
@@ -195,15 +199,26 @@ interface VariantRun {
 }
 
 /** One variant's cycles, inside a GC window that spans them and nothing else. */
-async function runVariant(block: Block, contexts: readonly CycleContext[], probe: HeapProbe): Promise<VariantRun> {
+async function runVariant(block: Block, contexts: readonly CycleContext[], probe: HeapProbe, progress: CheckProgress): Promise<VariantRun> {
+  progress.loop = Loop.measured
+  progress.index = -1
+  progress.inBlock = 0
+  if (progress.aborted) throw new CheckAborted('the check was abandoned')
   // A clean start: what came before (the marker, the previous window's result) is collected here.
   const start = createSeries(1)
   await collectAndRead(probe, start, 0)
   const window = openPeakWindow()
   const cyclesStarted = performance.now()
   try {
-    for (const context of contexts) {
+    for (let i = 0; i < contexts.length; i++) {
+      const context = contexts[i]!
+      progress.index = i
+      progress.cycle = context.cycle
+      progress.enabled = context.enabled ? 1 : 0
+      progress.inBlock = 1
       await block(context)
+      progress.inBlock = 0
+      if (progress.aborted) throw new CheckAborted('the check was abandoned')
       await settle()
       probe.gc()
     }

@@ -1,0 +1,102 @@
+import { describe, expect, test } from 'vitest'
+import { measureAllocations } from '../../src/engine/allocations/index.ts'
+import type { CycleContext, HeapProbe } from '../../src/engine/cycles.ts'
+import { measureBudget, measureLeak } from '../../src/engine/measure.ts'
+import { CheckAborted, CheckProgress, describeProgress, Loop, Pass } from '../../src/engine/progress.ts'
+
+/** A probe that counts collections and reads a constant heap: the protocol without V8. */
+function countingProbe() {
+  const counts = { collections: 0 }
+  const probe: HeapProbe = {
+    gc: () => void counts.collections++,
+    read: (series, index) => {
+      series.data[index] = 1_000_000
+      series.code[index] = 0
+    },
+  }
+  return { counts, probe }
+}
+
+/** A block that hangs in the cycle numbered `at` until released, and records every cycle it is called for. */
+function hangingBlock(at: number) {
+  const seen: number[] = []
+  let release = () => {}
+  let reached = () => {}
+  const hanging = new Promise<void>((resolve) => (reached = resolve))
+  const block = ({ cycle }: CycleContext) => {
+    seen.push(cycle)
+    if (cycle !== at) return undefined
+    reached()
+    return new Promise<void>((resolve) => (release = resolve))
+  }
+  return { block, seen, hanging, release: () => release() }
+}
+
+describe('a check that hangs says where, and stops when aborted', () => {
+  test('in the candidate of a budget check: no cycle and no reading after the abort', async () => {
+    const { counts, probe } = countingProbe()
+    const progress = new CheckProgress()
+    const { block, seen, hanging, release } = hangingBlock(7)
+    const measuring = measureBudget(block, { cycles: 5, warmup: 2 }, probe, progress)
+    await hanging
+    // Warm-up ran its 2 cycles (the fake heap never compiles): baseline cycles 2-6, candidate 7-11.
+    expect(describeProgress(progress, 'budget', 5)).toBe("candidate cycle 1 of 5 ({ enabled: true, cycle: 7 }), whose block's promise had not settled")
+    const collections = counts.collections
+    progress.aborted = true
+    release()
+    await expect(measuring).rejects.toBeInstanceOf(CheckAborted)
+    expect(seen.at(-1)).toBe(7)
+    expect(counts.collections).toBe(collections)
+  })
+
+  test('in the warm-up of a leak check', async () => {
+    const { probe } = countingProbe()
+    const progress = new CheckProgress()
+    const { block, hanging, release } = hangingBlock(1)
+    const measuring = measureLeak(block, { cycles: 5, warmup: 3 }, probe, progress)
+    await hanging
+    expect(describeProgress(progress, 'leak', 5)).toBe("warm-up cycle 2 ({ enabled: false, cycle: 1 }), whose block's promise had not settled")
+    progress.aborted = true
+    release()
+    await expect(measuring).rejects.toThrow('the check was abandoned')
+  })
+
+  test('in the allocation pass, whose variants run in loops of their own', async () => {
+    const { probe } = countingProbe()
+    const progress = new CheckProgress()
+    progress.pass = Pass.allocation
+    const { block, hanging, release } = hangingBlock(5)
+    // No warm-up: baseline cycles 0-2, candidate 3-5.
+    const measuring = measureAllocations(block, { cycles: 3, warmup: 0 }, { probe, progress })
+    await hanging
+    expect(describeProgress(progress, 'budget', 3)).toBe(
+      "the allocation pass, candidate cycle 3 of 3 ({ enabled: true, cycle: 5 }), whose block's promise had not settled",
+    )
+    progress.aborted = true
+    release()
+    await expect(measuring).rejects.toBeInstanceOf(CheckAborted)
+  })
+
+  test('a check aborted before a loop starts runs no cycle', async () => {
+    const { counts, probe } = countingProbe()
+    const progress = new CheckProgress()
+    progress.aborted = true
+    const seen: number[] = []
+    await expect(measureLeak(({ cycle }) => void seen.push(cycle), { cycles: 5, warmup: 0 }, probe, progress)).rejects.toBeInstanceOf(CheckAborted)
+    expect(seen).toEqual([])
+    expect(counts.collections).toBe(0)
+  })
+})
+
+describe('describeProgress', () => {
+  const at = (fields: Partial<CheckProgress>) => Object.assign(new CheckProgress(), fields)
+  test.each<[string, Partial<CheckProgress>, 'budget' | 'leak', string]>([
+    ['baseline', { loop: Loop.measured, index: 1, cycle: 21, enabled: 0, inBlock: 1 }, 'budget', "baseline cycle 2 of 20 ({ enabled: false, cycle: 21 }), whose block's promise had not settled"],
+    ['measured, after the block', { loop: Loop.measured, index: 4, cycle: 24, inBlock: 0 }, 'leak', 'measured cycle 5 of 20 ({ enabled: false, cycle: 24 }), after its block had returned, while collecting garbage and reading the heap'],
+    ['the first reading', { loop: Loop.warmup, index: -1 }, 'leak', 'collecting garbage before the first warm-up cycle'],
+    ['the second run', { pass: Pass.snapshots, loop: Loop.measured, index: 0, cycle: 20, inBlock: 1 }, 'leak', "the second run (with heap snapshots), measured cycle 1 of 20 ({ enabled: false, cycle: 20 }), whose block's promise had not settled"],
+    ['reading snapshots', { pass: Pass.analysis }, 'budget', 'reading the heap snapshots, after every cycle had run'],
+  ])('%s', (_, fields, kind, words) => {
+    expect(describeProgress(at(fields), kind, 20)).toBe(words)
+  })
+})
