@@ -13,11 +13,16 @@ export function obtainFullGc(): FullGc {
   const existing = (globalThis as { gc?: unknown }).gc
   if (typeof existing === 'function') return () => existing()
   v8.setFlagsFromString('--expose-gc')
-  const gc: unknown = vm.runInNewContext('gc')
+  // `typeof`, not a bare `gc`: where gc is missing (`--expose-gc-as` renames it), a bare name throws
+  // a ReferenceError that says nothing of why a garbage collector is needed.
+  const gc: unknown = vm.runInNewContext('typeof gc === "function" ? gc : undefined')
   if (typeof gc !== 'function') {
     throw new Error(
-      'vitest-memory-budget could not obtain a garbage collector: `--expose-gc` had no effect in this worker. ' +
-        'Run Node with --expose-gc, or report this with your Node version and pool.',
+      'vitest-memory-budget cannot force a garbage collection in this worker: no gc() function, even after ' +
+        'setting --expose-gc at run time. Memory checks need a full GC after every cycle, and refuse to ' +
+        'measure without one. Check the workers\' flags (execArgv, NODE_OPTIONS) for one that removes or ' +
+        'renames gc, such as --expose-gc-as; else run Node with --expose-gc, or report this with your Node ' +
+        'version and pool.',
     )
   }
   return () => (gc as () => void)()
