@@ -17,6 +17,8 @@ interface Params {
   fileMissing: { file: string }
   fileUnreadable: { file: string; reason: string }
   fileEmpty: { file: string }
+  fileReadOnly: { file: string; reason: string }
+  fileLocked: { file: string; lock: string; holder: string }
   notJson: { file: string; detail: string; line?: number; column?: number; hint?: string }
   invalid: { file: string; problems: BudgetProblem[]; hasSchema: boolean }
   unknownKey: { file: string; problems: BudgetProblem[]; hasSchema: boolean }
@@ -47,6 +49,12 @@ const MESSAGES: { [C in BudgetErrorCode]: (p: Params[C]) => string } = {
   fileUnreadable: ({ file, reason }) => `Cannot read memory budget file ${file}: ${reason}`,
   fileEmpty: ({ file }) =>
     `Memory budget file is empty: ${file}\nGive it at least one budget, for example:\n\n${EXAMPLE_FILE}`,
+  fileReadOnly: ({ file, reason }) =>
+    `Memory budget file is read-only: ${file} (${reason}).\n` +
+    'vitest -u records budgets by rewriting it: make it writable (chmod u+w), or run without -u.',
+  fileLocked: ({ file, lock, holder }) =>
+    `Memory budget file ${file} is being written by another process (${holder}); gave up waiting for it.\n` +
+    `If no other vitest -u is running, delete the lock file ${lock} and run again.`,
   notJson: ({ file, detail, line, column, hint }) =>
     `Memory budget file is not valid JSON: ${file}${line === undefined ? '' : `:${line}:${column}`}\n` +
     detail + (hint === undefined ? '' : `\n${hint}`),

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
+import { accessSync, closeSync, constants, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
 import path from 'node:path'
+import { BudgetError } from './budget-errors.ts'
 import { parseSpans, memberOf, type JsonSpan, type ObjectSpan } from './json-spans.ts'
 import { loadBudgetFile } from './load-budget-file.ts'
 import type { EntryUpdate, RawEntry } from './record-budget.ts'
@@ -194,12 +195,25 @@ export interface BudgetFileWrite {
 
 /**
  * Reads the budget file, asks `plan` for the updates, and writes the result atomically when it
- * differs. A file that is not valid JSON or not a valid budget file is never written.
+ * differs. A file that is not valid JSON or not a valid budget file is never written, nor is a
+ * read-only one. Read, merge and write happen under a lock file, so that two runs recording at once
+ * (two terminals, a script running suites in parallel) each add to what the other wrote: without it
+ * the second rename would replace the first writer's file with one merged from the older text.
  *
  * @throws BudgetError (`notJson`, `invalid`, `unknownKey`, `fileEmpty`, `fileUnreadable`) when the
- * existing file is malformed; it is then left byte for byte as it was.
+ * existing file is malformed, `fileReadOnly` when it has changes to write but may not be written,
+ * `fileLocked` when another writer holds the lock too long; the file is then left byte for byte as it was.
  */
-export function updateBudgetFile(file: string, plan: (data: RawBudgetFile | undefined) => EntryUpdate[], options: MergeOptions = {}): BudgetFileWrite {
+export function updateBudgetFile(file: string, plan: (data: RawBudgetFile | undefined) => EntryUpdate[], options: UpdateOptions = {}): BudgetFileWrite {
+  return withLock(file, options.lockWaitMs ?? LOCK_WAIT_MS, () => update(file, plan, options))
+}
+
+export interface UpdateOptions extends MergeOptions {
+  /** How long to wait for another writer's lock. @default 10 s */
+  lockWaitMs?: number
+}
+
+function update(file: string, plan: (data: RawBudgetFile | undefined) => EntryUpdate[], options: MergeOptions): BudgetFileWrite {
   const text = readIfExists(file)
   let data: RawBudgetFile | undefined
   if (text !== undefined) {
@@ -211,8 +225,100 @@ export function updateBudgetFile(file: string, plan: (data: RawBudgetFile | unde
   if (next === text || (text === undefined && !updates.some((update) => update.status !== 'unchanged'))) {
     return { file, outcome: 'unchanged', updates }
   }
+  if (text !== undefined) assertWritable(file)
   writeFileAtomic(file, next)
   return { file, outcome: text === undefined ? 'created' : 'written', updates }
+}
+
+/**
+ * The atomic write renames a new file over the old one, which needs only the folder's permission: a
+ * file the user made read-only would be replaced anyway, and stay read-only. Refused instead: by the
+ * permission check, and, since root passes every permission check, by the mode itself when it lets
+ * nobody write.
+ */
+function assertWritable(file: string): void {
+  const mode = statSync(file).mode & 0o777
+  if ((mode & 0o222) === 0) throw new BudgetError('fileReadOnly', { file, reason: `mode ${modeText(mode)}: nobody may write it` })
+  try {
+    accessSync(file, constants.W_OK)
+  } catch (error) {
+    throw new BudgetError('fileReadOnly', { file, reason: `not writable by this user: ${(error as NodeJS.ErrnoException).code}` }, { cause: error })
+  }
+}
+
+/** `r--r--r--` for 0o444. */
+function modeText(mode: number): string {
+  return [6, 3, 0].map((shift) => ['r', 'w', 'x'].map((c, i) => ((mode >> shift) & (4 >> i) ? c : '-')).join('')).join('')
+}
+
+/** How long a writer waits for another's lock: a write takes milliseconds, a run's end a few more. */
+const LOCK_WAIT_MS = 10_000
+const LOCK_POLL_MS = 25
+/** A lock this old is left over whoever holds it: no write takes this long. */
+const LOCK_STALE_MS = 60_000
+
+/**
+ * Runs `work` holding `.memory-budgets.json.lock` next to the file, created exclusively (O_EXCL), so
+ * one process at a time reads, merges and writes. A lock left by a process that died (no such pid,
+ * or older than LOCK_STALE_MS) is removed. Where no lock can be created at all (a read-only folder),
+ * `work` runs without one: nothing else can write there either.
+ */
+function withLock<T>(file: string, waitMs: number, work: () => T): T {
+  const lock = path.join(path.dirname(file), `.${path.basename(file)}.lock`)
+  const deadline = Date.now() + waitMs
+  for (;;) {
+    let fd: number
+    try {
+      fd = openSync(lock, 'wx')
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return work()
+      const holder = lockHolder(lock)
+      if (holder === undefined) continue // gone, or stale and removed: try again at once
+      if (Date.now() > deadline) throw new BudgetError('fileLocked', { file, lock, holder })
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, LOCK_POLL_MS)
+      continue
+    }
+    try {
+      writeSync(fd, String(process.pid))
+    } finally {
+      closeSync(fd)
+    }
+    try {
+      return work()
+    } finally {
+      rmSync(lock, { force: true })
+    }
+  }
+}
+
+/** Who holds the lock, in words; undefined when it is gone or was stale and has been removed. */
+function lockHolder(lock: string): string | undefined {
+  let pid: number
+  let age: number
+  try {
+    pid = Number(readFileSync(lock, 'utf8'))
+    age = Date.now() - statSync(lock).mtimeMs
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    // Released meanwhile: take it. Anything else (a folder of that name) waits out the deadline.
+    return code === 'ENOENT' ? undefined : `a lock that cannot be read: ${code}`
+  }
+  // An empty file is a lock being created: its pid comes next.
+  const dead = pid > 0 && !isAlive(pid)
+  if (dead || age > LOCK_STALE_MS) {
+    rmSync(lock, { force: true })
+    return undefined
+  }
+  return `${pid > 0 ? `pid ${pid}` : 'a process'}, for ${(age / 1000).toFixed(1)} s`
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM' // alive, someone else's
+  }
 }
 
 function readIfExists(file: string): string | undefined {

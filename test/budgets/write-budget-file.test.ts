@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process'
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -194,6 +195,61 @@ describe('updateBudgetFile', () => {
   })
 })
 
+describe('updateBudgetFile: read-only files and locks', () => {
+  let dir: string
+  let file: string
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'vmb-guard-'))
+    file = path.join(dir, 'memory-budgets.json')
+    writeFileSync(file, FILE)
+  })
+  afterEach(() => rmSync(dir, { recursive: true, force: true }))
+  const plan = () => [changed('telemetry', [{ path: ['retained'] as [string], before: '600 kB', after: '52 kB' }])]
+  const codeOf = (run: () => unknown) => {
+    try {
+      run()
+    } catch (error) {
+      return error instanceof BudgetError ? { code: error.code, message: error.message } : error
+    }
+    return undefined
+  }
+
+  test('a read-only file is refused, even for root, and left as it was; with nothing to change it is fine', () => {
+    chmodSync(file, 0o444)
+    expect(codeOf(() => updateBudgetFile(file, plan))).toEqual({
+      code: 'fileReadOnly',
+      message: `Memory budget file is read-only: ${file} (mode r--r--r--: nobody may write it).\nvitest -u records budgets by rewriting it: make it writable (chmod u+w), or run without -u.`,
+    })
+    expect(readFileSync(file, 'utf8')).toBe(FILE)
+    expect(updateBudgetFile(file, () => [{ name: 'telemetry', status: 'unchanged', changes: [] }]).outcome).toBe('unchanged')
+    expect(readdirSync(dir)).toEqual(['memory-budgets.json'])
+  })
+
+  test('a lock held by a live process is waited for, then reported with its holder; the file is untouched', () => {
+    const lock = path.join(dir, '.memory-budgets.json.lock')
+    writeFileSync(lock, String(process.pid))
+    const error = codeOf(() => updateBudgetFile(file, plan, { lockWaitMs: 100 })) as { code: string; message: string }
+    expect(error.code).toBe('fileLocked')
+    expect(error.message).toMatch(new RegExp(`^Memory budget file ${file} is being written by another process \\(pid ${process.pid}, for \\d+\\.\\d s\\); gave up waiting for it\\.\\nIf no other vitest -u is running, delete the lock file ${lock} and run again\\.$`))
+    expect(readFileSync(file, 'utf8')).toBe(FILE)
+    expect(readFileSync(lock, 'utf8')).toBe(String(process.pid)) // another's lock is never taken
+  })
+
+  test('a lock that cannot be read is waited out, never spun on', () => {
+    mkdirSync(path.join(dir, '.memory-budgets.json.lock'))
+    const error = codeOf(() => updateBudgetFile(file, plan, { lockWaitMs: 100 })) as { code: string; message: string }
+    expect(error.code).toBe('fileLocked')
+    expect(error.message).toContain('(a lock that cannot be read: EISDIR)')
+    expect(readFileSync(file, 'utf8')).toBe(FILE)
+  })
+
+  test('a lock left by a process that died is removed, and the write goes ahead', () => {
+    writeFileSync(path.join(dir, '.memory-budgets.json.lock'), '2147483646')
+    expect(updateBudgetFile(file, plan).outcome).toBe('written')
+    expect(readdirSync(dir)).toEqual(['memory-budgets.json'])
+  })
+})
+
 describe('writeFileAtomic', () => {
   test('a failed rename leaves what was there and no temporary file', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'vmb-atomic-'))
@@ -205,6 +261,46 @@ describe('writeFileAtomic', () => {
       expect(() => writeFileAtomic(target, 'new')).toThrow()
       expect(readdirSync(dir)).toEqual(['memory-budgets.json'])
       expect(readFileSync(path.join(target, 'inside'), 'utf8')).toBe('old')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('writers in several processes at once', () => {
+  /**
+   * Each process adds `count` budgets of its own, one updateBudgetFile call each, all starting at
+   * the same instant: without a lock around the read, merge and rename, a writer renames over a file
+   * another has just written, and that writer's budgets are lost.
+   */
+  function writer(file: string, who: string, count: number, startAt: number): Promise<number> {
+    const module = new URL('../../src/budgets/write-budget-file.ts', import.meta.url).href
+    const script = `
+      const { updateBudgetFile } = await import(${JSON.stringify(module)})
+      const [file, who, count, startAt] = process.argv.slice(1)
+      while (Date.now() < Number(startAt)) {}
+      for (let i = 0; i < Number(count); i++) {
+        updateBudgetFile(file, () => [{ name: who + '-' + i, status: 'added', changes: [{ path: ['retained'], after: '1 kB' }] }])
+      }`
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['--input-type=module', '--no-warnings', '-e', script, file, who, String(count), String(startAt)], { stdio: ['ignore', 'inherit', 'inherit'] })
+      child.on('error', reject)
+      child.on('exit', (code) => resolve(code ?? 1))
+    })
+  }
+
+  test('lose no budget, and leave a valid file and no lock or temporary file', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'vmb-concurrent-'))
+    try {
+      const file = path.join(dir, 'memory-budgets.json')
+      writeFileSync(file, '{\n  "budgets": {\n    "kept": { "retained": "1 MB" }\n  }\n}\n')
+      const writers = ['a', 'b', 'c', 'd']
+      const startAt = Date.now() + 1200 // after every process has loaded the module
+      const codes = await Promise.all(writers.map((who) => writer(file, who, 20, startAt)))
+      expect(codes).toEqual([0, 0, 0, 0])
+      const budgets = JSON.parse(readFileSync(file, 'utf8')).budgets
+      expect(Object.keys(budgets).sort()).toEqual(['kept', ...writers.flatMap((who) => Array.from({ length: 20 }, (_, i) => `${who}-${i}`))].sort())
+      expect(readdirSync(dir)).toEqual(['memory-budgets.json'])
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
