@@ -14,7 +14,8 @@ export interface BudgetProblem {
 }
 
 interface Params {
-  fileMissing: { file: string }
+  /** `recordHint`: the check can record it (it is not a `-u` run): say how. */
+  fileMissing: { file: string; recordHint?: boolean }
   fileUnreadable: { file: string; reason: string }
   fileEmpty: { file: string }
   fileReadOnly: { file: string; reason: string }
@@ -22,7 +23,7 @@ interface Params {
   notJson: { file: string; detail: string; line?: number; column?: number; hint?: string }
   invalid: { file: string; problems: BudgetProblem[]; hasSchema: boolean }
   unknownKey: { file: string; problems: BudgetProblem[]; hasSchema: boolean }
-  unknownBudget: { file: string; name: string; known: string[] }
+  unknownBudget: { file: string; name: string; known: string[]; recordHint?: boolean }
   invalidOverrides: { budget: string; problems: BudgetProblem[] }
   invalidOptions: { matcher: string; problems: BudgetProblem[] }
 }
@@ -37,15 +38,19 @@ const EXAMPLE_FILE = `{
     ${EXAMPLE_BUDGET}
   }
 }`
+/** How to get a missing budget, or a missing file, without guessing a number. */
+export const RECORD_HINT = 'Run vitest -u to record it from this run.'
+const RECORD_FILE_HINT = 'Or run vitest -u to record every budget this run checks into a new file.'
 /** Longest list of budget names printed; a file may hold hundreds. */
 const MAX_LISTED = 20
 
 const MESSAGES: { [C in BudgetErrorCode]: (p: Params[C]) => string } = {
-  fileMissing: ({ file }) =>
+  fileMissing: ({ file, recordHint }) =>
     `Memory budget file not found: ${file}\n` +
     `Create it with at least one budget, for example:\n\n${EXAMPLE_FILE}\n\n` +
     'The default location is memory-budgets.json at the project root; ' +
-    "choose another with memoryBudget({ budgets: 'path/to/budgets.json' }) in vitest.config.ts.",
+    "choose another with memoryBudget({ budgets: 'path/to/budgets.json' }) in vitest.config.ts." +
+    (recordHint ? `\n${RECORD_FILE_HINT}` : ''),
   fileUnreadable: ({ file, reason }) => `Cannot read memory budget file ${file}: ${reason}`,
   fileEmpty: ({ file }) =>
     `Memory budget file is empty: ${file}\nGive it at least one budget, for example:\n\n${EXAMPLE_FILE}`,
@@ -60,22 +65,24 @@ const MESSAGES: { [C in BudgetErrorCode]: (p: Params[C]) => string } = {
     detail + (hint === undefined ? '' : `\n${hint}`),
   invalid: (p) => fileProblems(p),
   unknownKey: (p) => fileProblems(p),
-  unknownBudget: ({ file, name, known }) => {
-    if (known.length === 0) {
-      return `Unknown memory budget ${JSON.stringify(name)}: ${file} has no budgets.\n` +
-        `Add one under "budgets", for example:\n  ${EXAMPLE_BUDGET}`
-    }
-    const guess = nearest(name, known)
-    const listed = known.slice(0, MAX_LISTED).join(', ') +
-      (known.length > MAX_LISTED ? ` and ${known.length - MAX_LISTED} more` : '')
-    return `Unknown memory budget ${JSON.stringify(name)}` +
-      (guess === undefined ? '' : `; did you mean ${JSON.stringify(guess)}?`) +
-      `\nBudgets in ${file}: ${listed}`
-  },
+  unknownBudget: ({ file, name, known, recordHint }) => unknownBudgetText(file, name, known) + (recordHint ? `\n${RECORD_HINT}` : ''),
   invalidOverrides: ({ budget, problems }) =>
     `Invalid overrides for memory budget ${JSON.stringify(budget)}:\n${problemLines(problems)}`,
   invalidOptions: ({ matcher, problems }) =>
     `Invalid options for ${matcher}(options):\n${problemLines(problems)}`,
+}
+
+function unknownBudgetText(file: string, name: string, known: string[]): string {
+  if (known.length === 0) {
+    return `Unknown memory budget ${JSON.stringify(name)}: ${file} has no budgets.\n` +
+      `Add one under "budgets", for example:\n  ${EXAMPLE_BUDGET}`
+  }
+  const guess = nearest(name, known)
+  const listed = known.slice(0, MAX_LISTED).join(', ') +
+    (known.length > MAX_LISTED ? ` and ${known.length - MAX_LISTED} more` : '')
+  return `Unknown memory budget ${JSON.stringify(name)}` +
+    (guess === undefined ? '' : `; did you mean ${JSON.stringify(guess)}?`) +
+    `\nBudgets in ${file}: ${listed}`
 }
 
 function fileProblems({ file, problems, hasSchema }: Params['invalid']): string {

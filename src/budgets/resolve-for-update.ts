@@ -3,10 +3,6 @@ import { BudgetError } from './budget-errors.ts'
 import { readBudgetFileCached } from './load-budget-file.ts'
 import { resolveBudget } from './resolve-budget.ts'
 
-/** Appended to a missing budget's message: how to get one without guessing a number. */
-export const RECORD_HINT = 'Run vitest -u to record it from this run.'
-const RECORD_FILE_HINT = 'Or run vitest -u to record every budget this run checks into a new file.'
-
 export interface BudgetForRun {
   budget: ResolvedBudget
   /**
@@ -32,24 +28,15 @@ export function resolveBudgetForRun(budgetsPath: string, name: string, overrides
     file = readBudgetFileCached(budgetsPath)
   } catch (error) {
     if (!(error instanceof BudgetError) || error.code !== 'fileMissing') throw error
-    if (!recording) throw withHint(error, RECORD_FILE_HINT)
+    if (!recording) throw new BudgetError('fileMissing', { file: error.file ?? budgetsPath, recordHint: true }, { cause: error.cause })
     file = { path: error.file ?? budgetsPath, defaults: {}, budgets: {} }
   }
   if (!Object.hasOwn(file.budgets, name)) {
     if (!recording) {
-      throw withHint(new BudgetError('unknownBudget', { file: file.path, name, known: Object.keys(file.budgets) }), RECORD_HINT)
+      throw new BudgetError('unknownBudget', { file: file.path, name, known: Object.keys(file.budgets), recordHint: true })
     }
     // The cached file is frozen and shared: extend a copy.
     file = { ...file, budgets: { ...file.budgets, [name]: {} } }
   }
   return { budget: resolveBudget(file, name, overrides), recording }
-}
-
-/**
- * The error with a last line added. The message table (budget-errors.ts) is the place for words;
- * this keeps the hint next to the only code that can act on it until the table has it.
- */
-function withHint(error: BudgetError, hint: string): BudgetError {
-  if (!error.message.includes(hint)) error.message = `${error.message}\n${hint}`
-  return error
 }

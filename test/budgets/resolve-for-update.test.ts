@@ -3,7 +3,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { BudgetError } from '../../src/budgets/budget-errors.ts'
-import { RECORD_HINT, resolveBudgetForRun } from '../../src/budgets/resolve-for-update.ts'
+import { RECORD_HINT } from '../../src/budgets/budget-errors.ts'
+import { resolveBudgetForRun } from '../../src/budgets/resolve-for-update.ts'
 import { recordingDecision } from '../../src/budgets/update-mode.ts'
 
 let dir: string
