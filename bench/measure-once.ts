@@ -28,6 +28,7 @@ if (mode === 'leak') {
   const { retained } = budgetRecord(budget, outcome, process.cwd())
   print(outcome, outcome.measurement.candidate.growth.perCycle, outcome.evidence.candidate, {
     retained: retained!.bytes,
+    enabledCycles: outcome.measurement.candidateWarmupRun + outcome.measurement.cycles,
     retainedSource: retained!.source,
     baselineGroups: outcome.evidence.baseline?.groups.length ?? 0,
   })

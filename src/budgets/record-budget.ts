@@ -1,5 +1,5 @@
 import type { CheckRecord } from '../reporting/check-record.ts'
-import { NOISE_FLOOR, type Finding } from '../verdict/judge.ts'
+import { NOISE_FLOOR, objectCycles, type Finding } from '../verdict/judge.ts'
 import { formatSize, parseSize } from './sizes.ts'
 
 /**
@@ -259,7 +259,7 @@ function leakNeeds(records: readonly CheckRecord[], effective: number): Needs {
     // Objects kept every cycle fail when their bytes per cycle exceed the leak limit.
     for (const finding of record.findings) {
       if (finding.key !== 'objectLeak' || !finding.over || !finding.group) continue
-      result.needs.push({ value: finding.group.bytes / record.cycles, uncertainty: 0 })
+      result.needs.push({ value: finding.group.bytes / objectCycles(record, finding.subject), uncertainty: 0 })
       result.over = true
     }
   }

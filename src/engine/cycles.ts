@@ -36,6 +36,12 @@ export interface CycleOptions {
   snapshots?: SnapshotSchedule
   /** Where the loop is, written as it goes; setting its `aborted` stops the loop at the next cycle boundary. */
   progress?: CheckProgress
+  /**
+   * Runs contexts[first] to contexts[first + count - 1] (default: all of them), so that contexts
+   * for several loops can be made in one array before any of them runs.
+   */
+  first?: number
+  count?: number
 }
 
 /** Consecutive cycles without compilation that count as a settled JIT. */
@@ -65,7 +71,7 @@ export async function runCycles(
   at: number,
   options: CycleOptions = {},
 ): Promise<number> {
-  const { stopWhenQuiet = 0, snapshots, progress = new CheckProgress() } = options
+  const { stopWhenQuiet = 0, snapshots, progress = new CheckProgress(), first = 0, count = contexts.length - first } = options
   const quietNeeded = Math.min(QUIET_CYCLES, stopWhenQuiet)
   let quiet = 0
   let nextSnapshot = 0
@@ -75,8 +81,8 @@ export async function runCycles(
   if (progress.aborted) throw new CheckAborted('the check was abandoned')
   await collectAndRead(probe, series, at)
   if (snapshots?.after[0] === 0) await snapshotAndReread(probe, series, at, snapshots, nextSnapshot++)
-  for (let i = 0; i < contexts.length; i++) {
-    const context = contexts[i]!
+  for (let i = 0; i < count; i++) {
+    const context = contexts[first + i]!
     // Plain number fields, written in place: where the check is, should it never come back.
     progress.index = i
     progress.cycle = context.cycle
@@ -93,7 +99,7 @@ export async function runCycles(
     quiet = series.code[index] === series.code[index - 1] ? quiet + 1 : 0
     if (i + 1 >= stopWhenQuiet && quiet >= quietNeeded) return i + 1
   }
-  return contexts.length
+  return count
 }
 
 export async function collectAndRead(probe: HeapProbe, series: HeapSeries, index: number): Promise<void> {

@@ -1,7 +1,7 @@
 import path from 'node:path'
-import { makeContexts, runCycles, type Block, type HeapProbe, type SnapshotSchedule } from './cycles.ts'
+import { makeContexts, runCycles, type Block, type CycleOptions, type HeapProbe, type SnapshotSchedule } from './cycles.ts'
 import { estimateGrowth, type GrowthEstimate } from './growth.ts'
-import type { CheckProgress } from './progress.ts'
+import { CheckProgress } from './progress.ts'
 import { createSeries, type HeapSeries } from './heap-reading.ts'
 import { estimateRetained, type RetainedEstimate } from './retained.ts'
 
@@ -44,6 +44,8 @@ export interface LeakMeasurement extends Common {
 
 export interface BudgetMeasurement extends Common {
   kind: 'budget'
+  /** Warm-up cycles the candidate ran (enabled) after the baseline, before its measured cycles. */
+  candidateWarmupRun: number
   baseline: VariantMeasurement
   candidate: VariantMeasurement
   retained: RetainedEstimate
@@ -52,8 +54,8 @@ export interface BudgetMeasurement extends Common {
 }
 
 /**
- * Warm-up with `enabled: false`. Layout of the series: [initial, warm-up..., reference, measured...].
- * The reference is the measured loop's own first reading.
+ * Warm-up with `enabled: false`. Layout of the series: [initial, warm-up..., reference, measured...],
+ * `measured` readings from the reference on. The reference is the measured loop's own first reading.
  */
 async function warmUp(block: Block, plan: MeasurePlan, probe: HeapProbe, measured: number, progress?: CheckProgress) {
   const started = performance.now()
@@ -89,34 +91,60 @@ export async function measureLeak(block: Block, plan: MeasurePlan, probe: HeapPr
 
 /**
  * Baseline then candidate, blocked rather than interleaved: after a long warm-up, blocks estimate a
- * per-cycle overhead within bytes (RESEARCH.md). Only the baseline warms up: the candidate's first
- * cycles are where its one-time costs happen, and they belong to its bill. Both run in one loop,
- * so that nothing of the tool's changes between them.
+ * per-cycle overhead within bytes (RESEARCH.md). Series layout: [initial, warm-up..., baseline
+ * reference, baseline..., candidate warm-up reference, candidate warm-up..., candidate reference,
+ * candidate...].
+ *
+ * The candidate warms up too, by the same rule, after the baseline: code that only runs when the
+ * feature is on (the feature's own, and whatever of Node's it calls) is compiled there rather than in
+ * its measured cycles, where V8's growing tables read as a leak. A telemetry client needed 50 cycles
+ * of it before its growth read 0. Its one-time costs still land in its bill: retained compares the
+ * candidate's end with the baseline's, across the candidate's warm-up.
  */
 export async function measureBudget(block: Block, plan: MeasurePlan, probe: HeapProbe, progress?: CheckProgress): Promise<BudgetMeasurement> {
   const { cycles } = plan
-  const { started, series, warmupRun, reference } = await warmUp(block, plan, probe, 2 * cycles, progress)
-  const contexts = [...makeContexts(false, warmupRun, cycles), ...makeContexts(true, warmupRun + cycles, cycles)]
-  const schedule = plan.snapshotDir
-    ? snapshotSchedule(plan.snapshotDir, [0, cycles, 2 * cycles], ['start', 'baseline-end', 'candidate-end'])
-    : undefined
-  await runCycles(block, contexts, probe, series, reference, { ...(schedule && { snapshots: schedule }), ...(progress && { progress }) })
+  const maxWarmup = plan.warmup * WARMUP_EXTENSION
+  const { started, series, warmupRun, reference } = await warmUp(block, plan, probe, 2 * cycles + 2 + maxWarmup, progress)
+  // Everything the three loops need exists before the baseline's first reading: made between the
+  // loops, it would be new in the candidate's readings and snapshots, and read as the feature's.
+  const baselineContexts = makeContexts(false, warmupRun, cycles)
+  const candidateContexts = makeContexts(true, warmupRun + cycles, maxWarmup + cycles)
+  const baselineLoop: CycleOptions = { progress: progress ?? new CheckProgress() }
+  const warmupLoop: CycleOptions = { progress: baselineLoop.progress!, stopWhenQuiet: plan.warmup, first: 0, count: maxWarmup }
+  const candidateLoop: CycleOptions = { progress: baselineLoop.progress!, first: 0, count: cycles }
+  if (plan.snapshotDir) {
+    baselineLoop.snapshots = snapshotSchedule(plan.snapshotDir, [0, cycles], ['start', 'baseline-end'])
+    candidateLoop.snapshots = snapshotSchedule(plan.snapshotDir, [cycles], ['candidate-end'])
+  }
+  await runCycles(block, baselineContexts, probe, series, reference, baselineLoop)
 
-  const candidateStart = reference + cycles
+  const candidateWarmupAt = reference + cycles + 1
+  const candidateWarmupRun = plan.warmup === 0 ? 0 : await runCycles(block, candidateContexts, probe, series, candidateWarmupAt, warmupLoop)
+  const candidateStart = plan.warmup === 0 ? candidateWarmupAt : candidateWarmupAt + candidateWarmupRun + 1
+  // A small integer written over another: nothing is allocated between the loops.
+  candidateLoop.first = candidateWarmupRun
+  await runCycles(block, candidateContexts, probe, series, candidateStart, candidateLoop)
+
+  const baselineSchedule = baselineLoop.snapshots
+  const candidateSchedule = candidateLoop.snapshots
+  // Without a warm-up the candidate's first cycle takes its one-time costs: its fit starts after that
+  // cycle, so the step is not mistaken for a trend.
+  const candidateFit = plan.warmup === 0 ? { start: candidateStart + 1, points: cycles } : { start: candidateStart, points: cycles + 1 }
   return {
     kind: 'budget',
     ...plan,
-    ...(schedule && { snapshots: { start: schedule.files[0]!, baselineEnd: schedule.files[1]!, candidateEnd: schedule.files[2]! } }),
-    snapshotMs: schedule?.writeMs ?? 0,
+    ...(baselineSchedule && candidateSchedule && {
+      snapshots: { start: baselineSchedule.files[0]!, baselineEnd: baselineSchedule.files[1]!, candidateEnd: candidateSchedule.files[0]! },
+    }),
+    snapshotMs: (baselineSchedule?.writeMs ?? 0) + (candidateSchedule?.writeMs ?? 0),
     warmupRun,
+    candidateWarmupRun,
     baseline: variantOf(series, reference, cycles + 1),
-    // The candidate's series begins with the baseline's last reading, but its growth is fitted from
-    // its first cycle on, so its one-time cost is not mistaken for a trend.
     candidate: {
       readings: Array.from(series.data.subarray(candidateStart, candidateStart + cycles + 1)),
-      growth: estimateGrowth(series, candidateStart + 1, cycles),
+      growth: estimateGrowth(series, candidateFit.start, candidateFit.points),
     },
-    retained: estimateRetained(series.data, reference, cycles),
+    retained: estimateRetained(series.data, reference, candidateFit, cycles, candidateWarmupRun + cycles),
     warmupReadings: Array.from(series.data.subarray(1, 1 + warmupRun)),
     durationMs: performance.now() - started,
   }

@@ -49,7 +49,9 @@ export function describeProgress(progress: CheckProgress, kind: 'budget' | 'leak
   const { pass, loop, index, cycle, enabled, inBlock } = progress
   if (pass === Pass.analysis) return 'reading the heap snapshots, after every cycle had run'
   const within = PASS_NAMES[pass] ?? ''
-  const loopName = loop === Loop.warmup ? 'warm-up' : kind === 'leak' ? 'measured' : enabled ? 'candidate' : 'baseline'
+  const loopName = loop === Loop.warmup
+    ? kind === 'budget' && enabled ? 'candidate warm-up' : 'warm-up'
+    : kind === 'leak' ? 'measured' : enabled ? 'candidate' : 'baseline'
   if (index < 0) return `${within}collecting garbage before the first ${loopName} cycle`
   const ordinal = loop === Loop.warmup ? `${index + 1}` : `${(index % cycles) + 1} of ${cycles}`
   const context = `({ enabled: ${enabled === 1}, cycle: ${cycle} })`

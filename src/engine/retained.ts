@@ -11,26 +11,32 @@ export interface RetainedEstimate {
 }
 
 /**
- * The readings hold, from `start`: the baseline's N+1 points (before its first cycle to after its
- * last), then the candidate's N points. The baseline's own trend over N cycles is what the workload
- * costs anyway; the candidate's end level beyond the baseline's, less that trend, is the feature's.
- * Levels come from robust line fits, not single readings, so one noisy cycle cannot swing the figure.
+ * The readings hold the baseline's N+1 points from `baselineStart` (before its first cycle to after
+ * its last) and the candidate's `candidate.points` from `candidate.start` up to after its last cycle.
+ * The baseline's own trend is what the workload costs anyway, over the `trendCycles` the candidate
+ * ran (its warm-up and measured cycles); the candidate's end level beyond the baseline's, less that
+ * trend, is the feature's. Levels come from robust line fits, not single readings, so one noisy cycle
+ * cannot swing the figure.
  */
-export function estimateRetained(readings: ArrayLike<number>, start: number, cycles: number): RetainedEstimate {
-  const baseline = fitRobustLine(readings, start, cycles + 1)
-  // The candidate's fit starts after its first cycle: the step into it is the one-time cost, not a trend.
-  const candidate = fitRobustLine(readings, start + cycles + 1, cycles)
-  const baselineStart = lineAt(baseline, 0)
-  const baselineEnd = lineAt(baseline, cycles)
-  const candidateEnd = lineAt(candidate, cycles - 1)
-  const bytes = candidateEnd - baselineEnd - (baselineEnd - baselineStart)
+export function estimateRetained(
+  readings: ArrayLike<number>,
+  baselineStart: number,
+  candidate: { start: number; points: number },
+  cycles: number,
+  trendCycles = cycles,
+): RetainedEstimate {
+  const baselineLine = fitRobustLine(readings, baselineStart, cycles + 1)
+  const candidateLine = fitRobustLine(readings, candidate.start, candidate.points)
+  const baselineEnd = lineAt(baselineLine, cycles)
+  const candidateEnd = lineAt(candidateLine, candidate.points - 1)
+  const bytes = candidateEnd - baselineEnd - baselineLine.slope * trendCycles
 
   // The end levels are projections along fitted slopes: their slopes' errors widen them.
   const spread = Math.sqrt(
-    candidate.levelError ** 2 +
-      ((cycles - 1) * slopeError(candidate)) ** 2 +
-      baseline.levelError ** 2 +
-      (2 * cycles * slopeError(baseline)) ** 2,
+    candidateLine.levelError ** 2 +
+      ((candidate.points - 1) * slopeError(candidateLine)) ** 2 +
+      baselineLine.levelError ** 2 +
+      ((cycles + trendCycles) * slopeError(baselineLine)) ** 2,
   )
   return { bytes, uncertainty: Z_95 * spread, source: 'heap-statistics' }
 }

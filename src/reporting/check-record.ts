@@ -57,6 +57,8 @@ export interface CheckRecord {
   /** Warm-up asked for, and run (it runs on while V8 compiles). */
   warmup: number
   warmupRun: number
+  /** Warm-up the candidate ran (enabled) between the variants; budget checks only. */
+  candidateWarmupRun?: number
   /** Whether every limit held (independent of `.not`). */
   pass: boolean
   findings: Finding[]
@@ -91,6 +93,7 @@ export function budgetRecord(budget: ResolvedBudget, outcome: CheckOutcome<Budge
     budget: budget.name,
     budgetFile: budget.file,
     ...common(outcome),
+    candidateWarmupRun: measurement.candidateWarmupRun,
     retained: fromSnapshots
       ? { bytes: evidence.candidate!.bytes - evidence.baseline!.bytes, uncertainty: 0, source: 'heap snapshots' }
       : { bytes: measurement.retained.bytes, uncertainty: measurement.retained.uncertainty, source: retainedFinding?.source ?? 'heap statistics' },

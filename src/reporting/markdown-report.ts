@@ -1,5 +1,5 @@
 import { formatRate, formatSignedSize, formatSize } from '../budgets/sizes.ts'
-import type { Finding } from '../verdict/judge.ts'
+import { objectCycles, type Finding } from '../verdict/judge.ts'
 import type { VariantRecord } from './check-record.ts'
 import type { MemoryReport, ReportCheck, ReportEnvironment } from './report-model.ts'
 
@@ -105,7 +105,10 @@ function checkSection(check: ReportCheck, charts: boolean): string {
 
 function context(check: ReportCheck): string {
   const runs = check.block ? `${check.cycles} cycles` : `${check.cycles} cycles without the feature, ${check.cycles} with`
-  const warmup = check.warmupRun === check.warmup ? `warm-up ${check.warmup}` : `warm-up ${check.warmup} (ran ${check.warmupRun} while V8 compiled)`
+  const ran = (run: number) => (run === check.warmup ? `${run}` : `${run} (V8 compiled for longer)`)
+  const warmup = check.candidateWarmupRun === undefined
+    ? `warm-up ${ran(check.warmupRun)}`
+    : `warm-up ${ran(check.warmupRun)} without, ${ran(check.candidateWarmupRun)} with`
   const facts = [runs, warmup, `${(check.durationMs / 1000).toFixed(1)} s`]
   if (check.budgetFile) facts.push(`budget file \`${check.budgetFile}\``)
   return `\`${cell(check.file)}\` › ${cell(check.test)}  \n${facts.join(' · ')}`
@@ -200,7 +203,7 @@ const SUBJECT: Record<Finding['subject'], string> = { baseline: 'baseline', cand
 function findingList(check: ReportCheck): string {
   const sorted = [...check.findings].sort((a, b) => Number(b.over) - Number(a.over))
   if (sorted.length === 0) return '_No limits to check._'
-  return sorted.map((finding) => `- ${finding.over ? '**over**' : 'within'}: ${findingText(finding, check.cycles)}`).join('\n')
+  return sorted.map((finding) => `- ${finding.over ? '**over**' : 'within'}: ${findingText(finding, objectCycles(check, finding.subject))}`).join('\n')
 }
 
 function findingText(finding: Finding, cycles: number): string {
@@ -231,7 +234,7 @@ function objectsTable(check: ReportCheck): string | undefined {
   const rows: string[] = []
   for (const subject of ['candidate', 'baseline', 'block'] as const) {
     for (const group of check[subject]?.objects?.groups ?? []) {
-      const perCycle = (group.count / check.cycles).toFixed(1).replace(/\.0$/, '')
+      const perCycle = (group.count / objectCycles(check, subject)).toFixed(1).replace(/\.0$/, '')
       rows.push(row([
         SUBJECT[subject],
         cell(group.name),

@@ -72,6 +72,8 @@ export interface ReportCheck {
   cycles: number
   warmup: number
   warmupRun: number
+  /** Warm-up the candidate ran between the variants; budget checks only. */
+  candidateWarmupRun?: number
   /** The limits this check was judged by (file, defaults and overrides resolved). */
   limits: ReportLimits
   /** Candidate's retained overhead beyond the baseline; budget checks only. */
@@ -185,6 +187,7 @@ function checkOf({ file, test, record }: SummaryRow, id: string, root: string): 
     cycles: record.cycles,
     warmup: record.warmup,
     warmupRun: record.warmupRun,
+    ...(record.candidateWarmupRun !== undefined && { candidateWarmupRun: record.candidateWarmupRun }),
     limits: limitsOf(record.findings),
     ...(record.retained && { retained: record.retained }),
     ...(record.baseline && { baseline: record.baseline }),

@@ -5,7 +5,7 @@ import { MEMLAB_HINT, type MemlabState } from '../engine/snapshots/retainer-path
 import type { ExplainedGroup } from '../engine/snapshots/analyse.ts'
 import path from 'node:path'
 import type { ExtraSite } from '../engine/allocations/index.ts'
-import type { AllocationEvidence, Finding, ObjectEvidence, Verdict } from './judge.ts'
+import { objectCycles, type AllocationEvidence, type Finding, type ObjectEvidence, type Subject, type Verdict } from './judge.ts'
 
 /** What a message can add beyond the verdict: the objects behind it, and how they were read. */
 export interface MessageContext {
@@ -39,7 +39,7 @@ export function formatBudgetVerdict(verdict: Verdict, measurement: BudgetMeasure
   const headline = verdict.pass
     ? `memory budget "${budget.name}" met (${counts})`
     : `memory budget "${budget.name}" exceeded (${counts})`
-  return [headline, ...findingLines(verdict.findings, measurement.cycles, context), `budget file: ${budget.file}`].join('\n')
+  return [headline, ...findingLines(verdict.findings, measurement, context), `budget file: ${budget.file}`].join('\n')
 }
 
 export function formatLeakVerdict(verdict: Verdict, measurement: LeakMeasurement, context: MessageContext = {}): string {
@@ -49,15 +49,18 @@ export function formatLeakVerdict(verdict: Verdict, measurement: LeakMeasurement
     : `block leaks memory (${measurement.cycles} cycles after ${measurement.warmupRun} warm-up)`
   return [
     headline,
-    ...findingLines(verdict.findings, measurement.cycles, context),
+    ...findingLines(verdict.findings, measurement, context),
     `  halves    ${formatRate(growth.firstHalf)} then ${formatRate(growth.secondHalf)}`,
   ].join('\n')
 }
 
-function findingLines(findings: Finding[], cycles: number, context: MessageContext): string[] {
+/** The cycle counts of a check: how many each variant's objects were left over (objectCycles). */
+type CheckCycles = { cycles: number; candidateWarmupRun?: number }
+
+function findingLines(findings: Finding[], check: CheckCycles, context: MessageContext): string[] {
   const over = findings.filter((finding) => finding.over)
-  const lines = over.flatMap((finding) => [...overLines(finding, cycles), ...siteLines(finding, context)])
-  lines.push(...leftBehindLines(over, cycles, context))
+  const lines = over.flatMap((finding) => [...overLines(finding, objectCycles(check, finding.subject)), ...siteLines(finding, context)])
+  lines.push(...leftBehindLines(over, check, context))
   const explained = over.some((finding) => finding.group) || lines.some((line) => line.startsWith('  left behind'))
   if (context.memlab === 'not installed' && explained) lines.push(`  (${MEMLAB_HINT})`)
   if (context.note && over.length > 0) lines.push(`  (${context.note})`)
@@ -68,10 +71,10 @@ function findingLines(findings: Finding[], cycles: number, context: MessageConte
  * Where the memory is: for a retained or leak limit that went over, the objects the variant left
  * behind, biggest groups first, unless object findings already name them.
  */
-function leftBehindLines(over: Finding[], cycles: number, context: MessageContext): string[] {
+function leftBehindLines(over: Finding[], check: CheckCycles, context: MessageContext): string[] {
   const evidence = context.evidence
   if (!evidence || over.some((finding) => finding.group)) return []
-  const subjects = [...new Set(over.filter((f) => f.key === 'retained' || f.key === 'leak').map((f) => f.subject))]
+  const subjects: Subject[] = [...new Set(over.filter((f) => f.key === 'retained' || f.key === 'leak').map((f) => f.subject))]
   return subjects.flatMap((subject) => {
     const groups = evidence[subject]?.groups ?? []
     if (groups.length === 0) return []
@@ -79,7 +82,7 @@ function leftBehindLines(over: Finding[], cycles: number, context: MessageContex
     return [
       `  left behind by ${subject} (${source}):`,
       ...groups.slice(0, LISTED_GROUPS).flatMap((group) => [
-        `            ${group.name} x${group.count}  (${groupFigures(group, cycles)})`,
+        `            ${group.name} x${group.count}  (${groupFigures(group, objectCycles(check, subject))})`,
         ...samplePath(group),
       ]),
     ]

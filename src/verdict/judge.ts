@@ -8,6 +8,15 @@ import type { ExplainedGroup, PhaseAnalysis } from '../engine/snapshots/analyse.
 /** Which series a finding is about: the budget's two variants, or toLeakMemory's single block. */
 export type Subject = 'baseline' | 'candidate' | 'block'
 
+/**
+ * Cycles over which a variant left its objects behind. The candidate's heap snapshots span its
+ * warm-up as well as its measured cycles (its one-time costs are its bill), so its counts per cycle
+ * divide by both.
+ */
+export function objectCycles(check: { cycles: number; candidateWarmupRun?: number }, subject: Subject): number {
+  return subject === 'candidate' ? check.cycles + (check.candidateWarmupRun ?? 0) : check.cycles
+}
+
 export interface Finding {
   /**
    * objects: an `objects` limit; objectLeak: objects of one constructor kept every cycle;
@@ -92,7 +101,7 @@ export function judgeBudget(measurement: BudgetMeasurement, budget: ResolvedBudg
   for (const subject of ['baseline', 'candidate'] as const) {
     const phase = objects[subject]
     if (!phase) continue
-    const leaks = objectLeakFindings(subject, phase, measurement[subject].growth, measurement.cycles, budget.leak)
+    const leaks = objectLeakFindings(subject, phase, measurement[subject].growth, objectCycles(measurement, subject), budget.leak)
     findings.push(...leaks.filter((f) => subject === 'baseline' || !overLimit.has(f.group!.name)))
   }
   return verdictOf(findings)
@@ -162,7 +171,7 @@ function objectLimitFindings(limits: Record<string, number>, candidate: PhaseAna
 
 /**
  * An object kept every cycle is a leak whatever its size, even under the noise floor of heap
- * statistics: a group with a new object per measured cycle (one cycle of slack), whose bytes per
+ * statistics: a group with a new object per cycle (one cycle of slack), whose bytes per
  * cycle exceed the allowance, in a variant whose heap grew steadily. The last condition tells a
  * per-cycle leak from a cache of many objects filled once.
  */

@@ -16,20 +16,49 @@ function fakeHeap() {
 }
 
 describe('measureBudget', () => {
-  test('runs warm-up and baseline disabled, then the candidate enabled, with unique cycle numbers', async () => {
+  test('runs warm-up and baseline disabled, then the candidate warm-up and candidate enabled, with unique cycle numbers', async () => {
     const { probe } = fakeHeap()
     const seen: CycleContext[] = []
-    await measureBudget((context) => void seen.push(context), { cycles: 5, warmup: 3 }, probe)
-    expect(seen.map((c) => c.enabled)).toEqual([...Array(8).fill(false), ...Array(5).fill(true)])
-    expect(seen.map((c) => c.cycle)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
+    const m = await measureBudget((context) => void seen.push(context), { cycles: 5, warmup: 3 }, probe)
+    expect(m.candidateWarmupRun).toBe(3)
+    expect(seen.map((c) => c.enabled)).toEqual([...Array(8).fill(false), ...Array(8).fill(true)])
+    expect(seen.map((c) => c.cycle)).toEqual(Array.from({ length: 16 }, (_, i) => i))
     expect(Object.isFrozen(seen[0])).toBe(true)
   })
 
   test('collects before every reading: once up front and once per cycle', async () => {
     const { heap, probe } = fakeHeap()
     await measureBudget(() => {}, { cycles: 5, warmup: 3 }, probe)
-    // initial, warm-up, reference, baseline, candidate
-    expect(heap.collections).toBe(1 + 3 + 1 + 5 + 5)
+    // initial, warm-up, baseline reference and cycles, candidate warm-up reference and cycles, candidate reference and cycles
+    expect(heap.collections).toBe(1 + 3 + (1 + 5) + (1 + 3) + (1 + 5))
+  })
+
+  test('without warm-up the candidate follows the baseline directly', async () => {
+    const { probe } = fakeHeap()
+    const seen: CycleContext[] = []
+    const m = await measureBudget((context) => void seen.push(context), { cycles: 5, warmup: 0 }, probe)
+    expect(m.warmupRun).toBe(0)
+    expect(m.candidateWarmupRun).toBe(0)
+    expect(seen.map((c) => c.enabled)).toEqual([...Array(5).fill(false), ...Array(5).fill(true)])
+  })
+
+  test('code only the candidate runs is compiled in its warm-up, not read as its growth', async () => {
+    const { heap, probe } = fakeHeap()
+    // The feature's code compiles in its first 6 enabled calls, and V8's tables grow more than the
+    // code each time (as feedback does): with no warm-up of its own that reads as a leak.
+    let enabledCalls = 0
+    const m = await measureBudget(({ enabled }) => {
+      if (enabled && enabledCalls++ < 6) {
+        heap.code += 1000
+        heap.bytes += 3000
+      }
+    }, { cycles: 10, warmup: 4 }, probe)
+    // 6 compiling cycles, then 4 quiet ones (the quiet run asked is the smaller of 5 and the warm-up).
+    expect(m.candidateWarmupRun).toBe(10)
+    expect(m.candidate.growth.perCycle).toBe(0)
+    expect(m.candidate.growth.high).toBe(0)
+    // What the compiled feature holds is still its cost.
+    expect(m.retained.bytes).toBe(18_000)
   })
 
   test('warm-up runs on while V8 compiles, up to three times as long', async () => {
@@ -72,15 +101,16 @@ describe('measureBudget', () => {
     expect(m.variant.growth.perCycle).toBe(2200)
   })
 
-  test('a candidate that keeps 2 kB a cycle: candidate grows 2 kB/cycle, retains 2 kB x cycles', async () => {
+  test('a candidate that keeps 2 kB a cycle: candidate grows 2 kB/cycle, retains 2 kB x every enabled cycle', async () => {
     const { heap, probe } = fakeHeap()
     const m = await measureBudget(({ enabled }) => void (heap.bytes += enabled ? 2048 : 0), { cycles: 10, warmup: 4 }, probe)
     expect(m.baseline.growth.perCycle).toBe(0)
     expect(m.candidate.growth.perCycle).toBe(2048)
-    expect(m.retained.bytes).toBe(20_480)
+    expect(m.candidateWarmupRun).toBe(4)
+    expect(m.retained.bytes).toBe(2048 * 14)
     expect(m.retained.uncertainty).toBe(0)
     expect(m.candidate.readings).toHaveLength(11)
-    expect(m.candidate.readings[0]).toBe(m.baseline.readings[10])
+    expect(m.candidate.readings[0]).toBe(m.baseline.readings[10]! + 4 * 2048)
   })
 
   test('a one-time cost in the first candidate cycle is retained, not growth', async () => {

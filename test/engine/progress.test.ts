@@ -36,16 +36,17 @@ describe('a check that hangs says where, and stops when aborted', () => {
   test('in the candidate of a budget check: no cycle and no reading after the abort', async () => {
     const { counts, probe } = countingProbe()
     const progress = new CheckProgress()
-    const { block, seen, hanging, release } = hangingBlock(7)
+    const { block, seen, hanging, release } = hangingBlock(9)
     const measuring = measureBudget(block, { cycles: 5, warmup: 2 }, probe, progress)
     await hanging
-    // Warm-up ran its 2 cycles (the fake heap never compiles): baseline cycles 2-6, candidate 7-11.
-    expect(describeProgress(progress, 'budget', 5)).toBe("candidate cycle 1 of 5 ({ enabled: true, cycle: 7 }), whose block's promise had not settled")
+    // Warm-ups run their 2 cycles (the fake heap never compiles): baseline warm-up 0-1, baseline 2-6,
+    // candidate warm-up 7-8, candidate 9-13.
+    expect(describeProgress(progress, 'budget', 5)).toBe("candidate cycle 1 of 5 ({ enabled: true, cycle: 9 }), whose block's promise had not settled")
     const collections = counts.collections
     progress.aborted = true
     release()
     await expect(measuring).rejects.toBeInstanceOf(CheckAborted)
-    expect(seen.at(-1)).toBe(7)
+    expect(seen.at(-1)).toBe(9)
     expect(counts.collections).toBe(collections)
   })
 

@@ -5,7 +5,7 @@ import { runSuite, type SuiteRun } from '../helpers/run-vitest.ts'
 // get that. Verdicts must be the same either way.
 const expectedStates = {
   'a candidate keeping one TelemetryEvent per cycle breaks an objects limit of 0': 'failed',
-  'the same candidate fits a limit of 25 TelemetryEvents and 100 B a cycle': 'passed',
+  'the same candidate fits a limit of 100 TelemetryEvents and 100 B a cycle': 'passed',
   'a clean block leaves no objects behind': 'passed',
   'a 64 B leak, under the noise floor of heap statistics, is caught by its objects': 'failed',
   'a heap too large to snapshot fails an objects budget with the reason, not minutes of silence': 'failed',
@@ -28,7 +28,10 @@ describe.each([
   test('the objects limit names the constructor, the count and the rate', () => {
     const message = run.errors['a candidate keeping one TelemetryEvent per cycle breaks an objects limit of 0']!
     expect(message).toContain('memory budget "telemetry" exceeded (20 cycles without, 20 with)')
-    expect(message).toMatch(/objects {3}TelemetryEvent: (19|20|21) new > 0 {2}\(\+\d+; 1 per cycle, [\d.]+ k?B\)/)
+    // One per enabled cycle: the candidate's warm-up (20 to 60 cycles, while V8 compiles) and its 20.
+    const count = Number(/objects {3}TelemetryEvent: (\d+) new > 0 {2}\(\+\d+; 1 per cycle, [\d.]+ k?B\)/.exec(message)?.[1])
+    expect(count).toBeGreaterThanOrEqual(39)
+    expect(count).toBeLessThanOrEqual(81)
     expect(message).toMatch(/within {4}retained [\d.]+ k?B \(from heap snapshots\), limit 600 kB/)
     if (label === 'with memlab') {
       expect(message).toMatch(/held by \(closure\) -> client: Object -> queue: Array -> \[\d+\]: TelemetryEvent {2}\(one retains [\d.]+ B\)/)

@@ -23,6 +23,7 @@ function budgetMeasurement(retained: number, uncertainty: number, candidate: Gro
     cycles: 20,
     warmup: 20,
     warmupRun: 20,
+    candidateWarmupRun: 20,
     snapshotMs: 0,
     baseline: { readings: [], growth: growth(0) },
     candidate: { readings: [], growth: candidate },
@@ -116,11 +117,12 @@ describe('object evidence from heap snapshots', () => {
       ['TelemetryEvent', 20, 0, true],
       ['TelemetryClient', 0, 1, false],
     ])
+    // Per cycle of the candidate's 20 warm-up and 20 measured cycles: its snapshots span both.
     expect(formatBudgetVerdict(verdict, measurement, limited)).toBe(
       [
         'memory budget "telemetry" exceeded (20 cycles without, 20 with)',
-        '  objects   Object: 60 new > 50  (+10; 4.5 per cycle, 3 kB)',
-        '  objects   TelemetryEvent: 20 new > 0  (+20; 1 per cycle, 4.2 kB)',
+        '  objects   Object: 60 new > 50  (+10; 2.3 per cycle, 3 kB)',
+        '  objects   TelemetryEvent: 20 new > 0  (+20; 0.5 per cycle, 4.2 kB)',
         '  within    retained 6.2 kB (from heap snapshots), limit 600 kB',
         '  within    leak of baseline 0 B/cycle (±0 B/cycle), limit 1 kB/cycle',
         '  within    leak of candidate 0 B/cycle (±0 B/cycle), limit 1 kB/cycle',
