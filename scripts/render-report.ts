@@ -2,14 +2,16 @@
 // checks that its charts are there and drawn. Run after the example suite has written its report
 // (`npm run example`, or `npm test`, whose integration tests run it). Writes the page and a
 // screenshot next to the report; with --publish, copies the whole report to
-// examples/basic/example-report/ so readers can see one without running anything.
+// the example's example-report/ so readers can see one without running anything. The example is
+// examples/telemetry (the main one), or the folder given as the first argument.
 import { execFileSync } from 'node:child_process'
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { marked } from 'marked'
 
-const reportDir = path.resolve('examples/basic/memory-report')
+const example = path.resolve(process.argv.slice(2).find((arg) => !arg.startsWith('--')) ?? 'examples/telemetry')
+const reportDir = path.join(example, 'memory-report')
 const markdownFile = path.join(reportDir, 'memory-report.md')
 const htmlFile = path.join(reportDir, 'memory-report.html')
 const screenshot = path.join(reportDir, 'memory-report.png')
@@ -55,7 +57,7 @@ if (size < 30_000) fail(`the screenshot is ${size} bytes: the page did not rende
 process.stdout.write(`render-report: ${charts.length} charts drawn; screenshot ${path.relative(process.cwd(), screenshot)} (${Math.round(size / 1024)} kB)\n`)
 
 if (process.argv.includes('--publish')) {
-  const target = path.resolve('examples/basic/example-report')
+  const target = path.join(example, 'example-report')
   rmSync(target, { recursive: true, force: true })
   mkdirSync(target)
   for (const file of readdirSync(reportDir)) copyFileSync(path.join(reportDir, file), path.join(target, file))

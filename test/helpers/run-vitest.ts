@@ -26,6 +26,8 @@ export interface RunOptions {
   env?: Record<string, string>
   /** Run as `vitest -u`. */
   update?: boolean
+  /** A config file other than the root's own (`vitest --config`), relative to the repository. */
+  config?: string
   /**
    * Environment of the main process during the run (the plugin's reporters read it there; workers
    * started during the run inherit it), restored afterwards; undefined removes a variable.
@@ -66,6 +68,7 @@ async function run(name: string, options: RunOptions, sink: Writable, output: ()
     {
       root: path.isAbsolute(name) ? name : path.join(repoRoot, name.includes('/') ? name : `fixtures/suites/${name}`),
       watch: false,
+      ...(options.config && { config: path.join(repoRoot, options.config) }),
       pool: options.pool as 'forks' | undefined,
       ...(options.isolate !== undefined && { isolate: options.isolate }),
       env: options.env,

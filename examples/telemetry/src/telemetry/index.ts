@@ -1,0 +1,5 @@
+export { Telemetry, type TelemetryOptions, type TelemetryStats } from './telemetry.ts'
+export { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from './circuit-breaker.ts'
+export { TelemetryEvent, type TelemetryEventType } from './events.ts'
+export { BoundedQueue, type OverflowPolicy } from './queue.ts'
+export type { WireBatch } from './serialize.ts'
