@@ -1,7 +1,8 @@
 // npm run bench:soak: the clean fixtures and the example suite, SOAK_RUNS times (default 200) in each
 // pool, in real Vitest runs with files in parallel. Every clean check is a false positive if it
 // fails; the example's checks must pass as `npm run example` does. Prints the failure count and the
-// spread of every figure per pool, and writes them to bench/SOAK.md. SOAK_POOLS=forks,threads to narrow.
+// spread of every figure per pool, and writes them to bench/SOAK.md. SOAK_POOLS=forks,threads to narrow;
+// SOAK_POOLS=forks:200,vmThreads:50 sets the runs per pool.
 import { writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -11,19 +12,24 @@ import { startVitest, type TestCase } from 'vitest/node'
 import { formatRate, formatSize } from '../src/budgets/sizes.ts'
 import type { CheckRecord } from '../src/reporting/check-record.ts'
 
-const POOLS = (process.env.SOAK_POOLS ?? 'forks,threads,vmForks,vmThreads').split(',')
 const RUNS = Number(process.env.SOAK_RUNS ?? 200)
-process.env.SOAK_RUNS = String(RUNS)
+const POOLS = (process.env.SOAK_POOLS ?? 'forks,threads,vmForks,vmThreads').split(',').map((entry) => {
+  const [pool, runs] = entry.split(':')
+  return { pool: pool!, runs: runs === undefined ? RUNS : Number(runs) }
+})
 
 interface PoolResult {
   pool: string
+  runs: number
   tests: number
   failed: Array<{ name: string; message: string }>
   records: Array<{ group: string; record: CheckRecord }>
   wallMs: number
 }
 
-async function soak(pool: string): Promise<PoolResult> {
+async function soak(pool: string, runs: number): Promise<PoolResult> {
+  // The suite's files read it in the workers, which this run starts.
+  process.env.SOAK_RUNS = String(runs)
   const quiet = new Writable({ write: (_chunk, _encoding, done) => done() })
   const started = performance.now()
   const vitest = await startVitest([], { root: path.resolve('bench/soak-suite'), pool: pool as 'forks', watch: false }, {}, { stdout: quiet, stderr: quiet })
@@ -36,6 +42,7 @@ async function soak(pool: string): Promise<PoolResult> {
   if (unhandled.length > 0) failed.push(...unhandled.map((error) => ({ name: '(outside tests)', message: String((error as Error).message ?? error) })))
   return {
     pool,
+    runs,
     tests: tests.length,
     failed,
     records: tests.flatMap((test) => (test.meta().memoryBudget ?? []).map((record) => ({ group: groupOf(test), record }))),
@@ -93,22 +100,22 @@ function spreadTable(results: PoolResult[]): string {
 }
 
 function failureTable(results: PoolResult[]): string {
-  const lines = ['| pool | tests | failed | wall time |', '| --- | --- | --- | --- |']
-  for (const r of results) lines.push(`| ${r.pool} | ${r.tests} | ${r.failed.length} | ${(r.wallMs / 60_000).toFixed(1)} min |`)
+  const lines = ['| pool | runs | tests | failed | wall time |', '| --- | --- | --- | --- | --- |']
+  for (const r of results) lines.push(`| ${r.pool} | ${r.runs} | ${r.tests} | ${r.failed.length} | ${(r.wallMs / 60_000).toFixed(1)} min |`)
   const failures = results.flatMap((r) => r.failed.map((f) => `- ${r.pool}: ${f.name}: ${f.message}`))
   return lines.join('\n') + (failures.length ? `\n\nFailures:\n\n${failures.join('\n')}` : '')
 }
 
 const results: PoolResult[] = []
-for (const pool of POOLS) {
-  console.error(`soak: ${pool}, ${RUNS} runs...`)
-  results.push(await soak(pool))
+for (const { pool, runs } of POOLS) {
+  console.error(`soak: ${pool}, ${runs} runs...`)
+  results.push(await soak(pool, runs))
   console.error(`soak: ${pool}: ${results.at(-1)!.tests} tests, ${results.at(-1)!.failed.length} failed`)
 }
 const markdown = [
   '# Soak: the clean fixtures and the example suite, run after run',
   '',
-  `${RUNS} runs in each pool (\`npm run bench:soak\`), files in parallel workers; Node ${process.versions.node}, ` +
+  `Runs per pool as listed (\`npm run bench:soak\`; each run is every check of the suite once), files in parallel workers; Node ${process.versions.node}, ` +
     `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString().slice(0, 10)}. Every clean check's limits ` +
     'are the truth (0 B retained, 0 B/cycle, no object), so any failure is a false positive.',
   '',
