@@ -1,0 +1,3 @@
+import { soakTelemetryRuns } from './telemetry-runs.ts'
+
+soakTelemetryRuns(0, 2)
