@@ -5,5 +5,7 @@ import { memoryBudget } from 'vitest-memory-budget'
 // plugin's table and report files are off.
 export default defineConfig({
   plugins: [memoryBudget({ summary: false, report: false })],
-  test: { testTimeout: 120_000, include: ['*.soak.ts'] },
+  // Two workers on two cores: files in parallel, as a user's suite runs on a CI machine (Vitest's default
+  // there is one worker fewer than cores).
+  test: { testTimeout: 120_000, include: ['*.soak.ts'], maxWorkers: 2 },
 })
