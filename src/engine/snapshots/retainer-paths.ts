@@ -36,8 +36,10 @@ interface Memlab {
 async function loadMemlab(): Promise<Memlab | undefined> {
   if (process.env[DISABLE_ENV]) return undefined
   try {
-    const core = (await import('@memlab/core')) as unknown as Memlab['core']
-    const heapAnalysis = (await import('@memlab/heap-analysis')) as unknown as Memlab['heapAnalysis']
+    // Both are CommonJS: `default` is their module.exports on every Node. Named imports are guessed
+    // from their source, and Node finds `config` and `analysis` of @memlab/core only from Node 24.
+    const core = ((await import('@memlab/core')) as unknown as { default: Memlab['core'] }).default
+    const heapAnalysis = ((await import('@memlab/heap-analysis')) as unknown as { default: Memlab['heapAnalysis'] }).default
     // memlab reports its progress on the console; the test run's output is not the place.
     core.config.muteConsole = true
     return { core, heapAnalysis }
