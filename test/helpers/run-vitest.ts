@@ -45,11 +45,8 @@ export interface RunOptions {
  */
 export async function runSuite(name: string, options: RunOptions = {}): Promise<SuiteRun> {
   let output = ''
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      output += String(chunk)
-      done()
-    },
+  const sink = keptOpen((chunk) => {
+    output += chunk
   })
   const previousExitCode = process.exitCode
   const restoreEnv = setEnv({ GITHUB_STEP_SUMMARY: undefined, ...options.mainEnv })
@@ -63,7 +60,9 @@ export async function runSuite(name: string, options: RunOptions = {}): Promise<
 }
 
 async function run(name: string, options: RunOptions, sink: Writable, output: () => string): Promise<SuiteRun> {
+  // The `mode` argument is deprecated in Vitest 5 and required by Vitest 4 (scripts/compat.sh).
   const vitest = await startVitest(
+    'test',
     options.files ?? [],
     {
       root: path.isAbsolute(name) ? name : path.join(repoRoot, name.includes('/') ? name : `fixtures/suites/${name}`),
@@ -124,11 +123,8 @@ export interface WatchedSuite {
  */
 export async function watchSuite(root: string, options: Pick<RunOptions, 'mainEnv'> = {}): Promise<WatchedSuite> {
   let output = ''
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      output += String(chunk)
-      done()
-    },
+  const sink = keptOpen((chunk) => {
+    output += chunk
   })
   const ended: Array<(value: Pick<SuiteRun, 'states' | 'errors'> & { output: string }) => void> = []
   const results: Array<Promise<Pick<SuiteRun, 'states' | 'errors'> & { output: string }>> = []
@@ -141,6 +137,7 @@ export async function watchSuite(root: string, options: Pick<RunOptions, 'mainEn
   const previousExitCode = process.exitCode
   const restoreEnv = setEnv({ GITHUB_STEP_SUMMARY: undefined, ...options.mainEnv })
   const vitest = await startVitest(
+    'test',
     [],
     {
       root,
@@ -172,4 +169,20 @@ export async function watchSuite(root: string, options: Pick<RunOptions, 'mainEn
       process.exitCode = previousExitCode
     },
   }
+}
+
+/**
+ * A stream that collects what Vitest prints. Vitest 4 pipes each worker thread's output into it and
+ * lets the pipe end it when the worker exits, before the run's summary is printed (Vitest 5 pipes
+ * with `{ end: false }`): ending it is ignored, so nothing printed afterwards is lost.
+ */
+function keptOpen(collect: (chunk: string) => void): Writable {
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      collect(String(chunk))
+      done()
+    },
+  })
+  sink.end = () => sink
+  return sink
 }
