@@ -16,7 +16,7 @@ describe('the telemetry example (npm run example)', () => {
     expect(run.states['telemetry stays within its memory budget']).toBe('passed')
     // The functional tests: every event reaches the endpoint, the breaker opens and closes, ...
     expect(Object.values(run.states).filter((state) => state === 'passed').length).toBeGreaterThanOrEqual(13)
-    expect(run.output).toMatch(/"telemetry" +telemetry stays within its memory budget +10\+10 +[\d.]+ k?B exact +0 B\/cycle \/ [\d.]+ B\/cycle +\+[\d.]+ kB +\+[\d.]+ kB .* within/)
+    expect(run.output).toMatch(/"telemetry" +telemetry stays within its memory budget +10\+10 +[\d.]+ k?B exact +-?[\d.]+ B\/cycle \/ -?[\d.]+ B\/cycle +\+[\d.]+ kB +\+[\d.]+ kB .* within/)
     const report = JSON.parse(readFileSync(path.join(repoRoot, 'examples/telemetry/memory-report/memory-report.json'), 'utf8')) as MemoryReport
     const check = report.checks[0]!
     // No telemetry event outlives its connection, and telemetry's own files are most of its allocation.
