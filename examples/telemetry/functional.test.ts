@@ -1,10 +1,9 @@
 import { createHook } from 'node:async_hooks'
 import path from 'node:path'
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import { beforeEach, describe, expect, test } from 'vitest'
 import { connect } from './src/client/index.ts'
-import { startEndpoint, type Endpoint } from './src/endpoint/index.ts'
-import { createSampleDatabase, type SampleDatabase } from './src/sample-database.ts'
 import { BoundedQueue, CircuitBreaker, Telemetry } from './src/telemetry/index.ts'
+import { SQL, useWorkload } from './workload.ts'
 
 /**
  * What the client and its telemetry do, apart from memory: every event reaches the endpoint, closing
@@ -12,22 +11,9 @@ import { BoundedQueue, CircuitBreaker, Telemetry } from './src/telemetry/index.t
  * Time in the circuit breaker comes from a clock the tests move: nothing here waits for a cooldown.
  */
 
-const SQL = "SELECT 1 as test, 'hello' as msg, 42.0 as num"
+const workload = useWorkload()
 
-let database: SampleDatabase
-let endpoint: Endpoint
-
-beforeAll(async () => {
-  database = createSampleDatabase()
-  endpoint = await startEndpoint()
-})
-
-afterAll(async () => {
-  await endpoint?.close()
-  database?.remove()
-})
-
-beforeEach(() => endpoint.reset())
+beforeEach(() => workload.endpoint.reset())
 
 /**
  * Tracks the timers and TCP sockets this example's code creates from now on (those with a file of
@@ -66,7 +52,7 @@ function trackTimersAndSockets(): { alive(): Promise<string[]>; stop(): void } {
 
 describe('client', () => {
   test('queries run against the SQLite database', async () => {
-    const conn = await connect({ database: database.path, telemetry: false })
+    const conn = await connect({ database: workload.database.path, telemetry: false })
     expect(await conn.query(SQL)).toEqual([{ test: 1, msg: 'hello', num: 42 }])
     expect(await conn.query('SELECT count(*) AS n, max(price) AS top FROM products WHERE price > ?', 100)).toEqual([{ n: 20, top: 125 }])
     await expect(conn.query('SELECT * FROM missing')).rejects.toThrow(/no such table/)
@@ -77,7 +63,7 @@ describe('client', () => {
   test('with telemetry off, nothing of telemetry exists and nothing is sent', async () => {
     const tracker = trackTimersAndSockets()
     try {
-      const conn = await connect({ database: database.path, telemetry: false })
+      const conn = await connect({ database: workload.database.path, telemetry: false })
       for (let i = 0; i < 5; i++) await conn.query(SQL)
       expect(conn.telemetry).toBeUndefined()
       expect(await tracker.alive()).toEqual([]) // no flush timer, no socket
@@ -85,7 +71,7 @@ describe('client', () => {
     } finally {
       tracker.stop()
     }
-    expect((await endpoint.counts()).requests).toBe(0)
+    expect((await workload.endpoint.counts()).requests).toBe(0)
   })
 })
 
@@ -93,12 +79,12 @@ describe('telemetry', () => {
   test('the endpoint receives every event of every connection cycle', async () => {
     const cycles = 10
     for (let c = 0; c < cycles; c++) {
-      const conn = await connect({ database: database.path, telemetry: { endpoint: endpoint.url, batchSize: 5 } })
+      const conn = await connect({ database: workload.database.path, telemetry: { endpoint: workload.endpoint.url, batchSize: 5 } })
       for (let i = 0; i < 5; i++) await conn.query(SQL)
       await conn.close()
       expect(conn.telemetry).toEqual({ recorded: 7, sent: 7, batches: 2, failed: 0, rejected: 0, dropped: 0, circuit: 'closed' })
     }
-    expect(await endpoint.counts()).toEqual({
+    expect(await workload.endpoint.counts()).toEqual({
       requests: 2 * cycles,
       batches: 2 * cycles,
       events: 7 * cycles,
@@ -109,25 +95,25 @@ describe('telemetry', () => {
   })
 
   test('failed queries are reported with their error', async () => {
-    const conn = await connect({ database: database.path, telemetry: { endpoint: endpoint.url } })
+    const conn = await connect({ database: workload.database.path, telemetry: { endpoint: workload.endpoint.url } })
     await expect(conn.query('SELECT nope FROM products')).rejects.toThrow(/no such column/)
     await conn.close()
     expect(conn.telemetry).toMatchObject({ recorded: 3, sent: 3, batches: 1 })
-    expect((await endpoint.counts()).byType).toEqual({ 'session.open': 1, query: 1, 'session.close': 1 })
+    expect((await workload.endpoint.counts()).byType).toEqual({ 'session.open': 1, query: 1, 'session.close': 1 })
   })
 
   test('the flush timer sends queued events without waiting for close', async () => {
-    const conn = await connect({ database: database.path, telemetry: { endpoint: endpoint.url, batchSize: 100, flushIntervalMs: 10 } })
+    const conn = await connect({ database: workload.database.path, telemetry: { endpoint: workload.endpoint.url, batchSize: 100, flushIntervalMs: 10 } })
     await conn.query(SQL)
-    await expect.poll(async () => (await endpoint.counts()).events, { timeout: 2000, interval: 10 }).toBe(2)
+    await expect.poll(async () => (await workload.endpoint.counts()).events, { timeout: 2000, interval: 10 }).toBe(2)
     await conn.close()
-    expect((await endpoint.counts()).events).toBe(3)
+    expect((await workload.endpoint.counts()).events).toBe(3)
   })
 
   test('close() leaves no timer and no socket behind', async () => {
     const tracker = trackTimersAndSockets()
     try {
-      const conn = await connect({ database: database.path, telemetry: { endpoint: endpoint.url, batchSize: 2 } })
+      const conn = await connect({ database: workload.database.path, telemetry: { endpoint: workload.endpoint.url, batchSize: 2 } })
       for (let i = 0; i < 5; i++) await conn.query(SQL)
       await expect.poll(() => tracker.alive()).toEqual(['TCPWRAP', 'Timeout']) // the flush timer, the keep-alive socket
       await conn.close()
@@ -138,32 +124,32 @@ describe('telemetry', () => {
   })
 
   test('a full queue drops the oldest events and tells the endpoint how many', async () => {
-    const telemetry = new Telemetry({ endpoint: endpoint.url, batchSize: 100, maxQueue: 3 })
+    const telemetry = new Telemetry({ endpoint: workload.endpoint.url, batchSize: 100, maxQueue: 3 })
     for (let i = 0; i < 5; i++) telemetry.queryCompleted('s1', `SELECT ${i}`, 1, 1)
     await telemetry.close()
     expect(telemetry.stats).toMatchObject({ recorded: 5, sent: 3, dropped: 2 })
-    expect(await endpoint.counts()).toMatchObject({ events: 3, clientDropped: 2 })
+    expect(await workload.endpoint.counts()).toMatchObject({ events: 3, clientDropped: 2 })
   })
 })
 
 describe('circuit breaker', () => {
   test('opens after consecutive failures, half-opens after the cooldown, closes on success', async () => {
     let now = 0
-    const telemetry = new Telemetry({ endpoint: endpoint.url, batchSize: 100, breaker: { failureThreshold: 3, cooldownMs: 30_000, now: () => now } })
+    const telemetry = new Telemetry({ endpoint: workload.endpoint.url, batchSize: 100, breaker: { failureThreshold: 3, cooldownMs: 30_000, now: () => now } })
     const sendOne = async () => {
       telemetry.queryCompleted('s1', SQL, 1, 1)
       await telemetry.flush()
     }
 
-    await endpoint.fail('status-500')
+    await workload.endpoint.fail('status-500')
     for (let i = 0; i < 3; i++) await sendOne()
     expect(telemetry.stats).toMatchObject({ failed: 3, circuit: 'open' })
-    expect((await endpoint.counts()).requests).toBe(3)
+    expect((await workload.endpoint.counts()).requests).toBe(3)
 
     // Open: batches are refused without a request.
     await sendOne()
     expect(telemetry.stats).toMatchObject({ rejected: 1, circuit: 'open' })
-    expect((await endpoint.counts()).requests).toBe(3)
+    expect((await workload.endpoint.counts()).requests).toBe(3)
 
     now += 29_999
     expect(telemetry.stats.circuit).toBe('open')
@@ -171,18 +157,18 @@ describe('circuit breaker', () => {
     expect(telemetry.stats.circuit).toBe('half-open')
 
     // The trial request succeeds: closed again, and batches flow.
-    await endpoint.fail('none')
+    await workload.endpoint.fail('none')
     await sendOne()
     await sendOne()
     expect(telemetry.stats).toMatchObject({ sent: 2, batches: 2, circuit: 'closed' })
-    expect(await endpoint.counts()).toMatchObject({ requests: 5, batches: 2, refused: 3, clientDropped: 4 })
+    expect(await workload.endpoint.counts()).toMatchObject({ requests: 5, batches: 2, refused: 3, clientDropped: 4 })
     await telemetry.close()
   })
 
   test('a failed trial opens the circuit again; a cut connection counts as a failure', async () => {
     let now = 0
-    const telemetry = new Telemetry({ endpoint: endpoint.url, batchSize: 100, breaker: { failureThreshold: 2, cooldownMs: 1000, now: () => now } })
-    await endpoint.fail('destroy')
+    const telemetry = new Telemetry({ endpoint: workload.endpoint.url, batchSize: 100, breaker: { failureThreshold: 2, cooldownMs: 1000, now: () => now } })
+    await workload.endpoint.fail('destroy')
     for (let i = 0; i < 2; i++) {
       telemetry.sessionOpened(`s${i}`)
       await telemetry.flush()

@@ -1,7 +1,5 @@
-import { afterAll, beforeAll, expect, test } from 'vitest'
-import { connect } from '../src/client/index.ts'
-import { startEndpoint, type Endpoint } from '../src/endpoint/index.ts'
-import { createSampleDatabase, type SampleDatabase } from '../src/sample-database.ts'
+import { expect, test } from 'vitest'
+import { useWorkload } from '../workload.ts'
 import { keepSentEvents } from './debug-log.ts'
 
 /**
@@ -10,29 +8,7 @@ import { keepSentEvents } from './debug-log.ts'
  * The check must fail, name TelemetryEvent and show the path that holds the events.
  */
 
-const SQL = "SELECT 1 as test, 'hello' as msg, 42.0 as num"
-
-let database: SampleDatabase
-let endpoint: Endpoint
-
-beforeAll(async () => {
-  database = createSampleDatabase()
-  endpoint = await startEndpoint()
-})
-
-afterAll(async () => {
-  await endpoint?.close()
-  database?.remove()
-})
-
-async function connectionCycle(telemetry: boolean): Promise<void> {
-  const conn = await connect({
-    database: database.path,
-    telemetry: telemetry && { endpoint: endpoint.url, batchSize: 5, onBatchSent: keepSentEvents },
-  })
-  for (let i = 0; i < 5; i++) await conn.query(SQL)
-  await conn.close()
-}
+const { connectionCycle } = useWorkload({ onBatchSent: keepSentEvents })
 
 test('LEAKY TWIN (fails on purpose): telemetry that keeps every event it sent', async () => {
   await expect(({ enabled }) => connectionCycle(enabled)).toStayWithinMemoryBudget('telemetry')
