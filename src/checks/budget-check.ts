@@ -3,7 +3,7 @@ import { measureAllocations, splitDirect } from '../engine/allocations/index.ts'
 import type { Block, HeapProbe } from '../engine/cycles.ts'
 import { measureBudget, type BudgetMeasurement } from '../engine/measure.ts'
 import { CheckProgress, Pass } from '../engine/progress.ts'
-import { judgeBudget, needsObjectEvidence, type AllocationEvidence } from '../verdict/judge.ts'
+import { judgeBudget, needsObjectEvidence, retainedUnsettled, type AllocationEvidence } from '../verdict/judge.ts'
 import type { CheckOutcome } from './outcome.ts'
 import { inSnapshotDir, judgeWithObjects, snapshotRefusal } from './snapshot-run.ts'
 
@@ -16,8 +16,9 @@ import { inSnapshotDir, judgeWithObjects, snapshotRefusal } from './snapshot-run
  * Heap snapshots are written in every run: a one-time cost such as a cache happens once, so it can
  * only be explained from the run that paid it. They are read only when needed: when the budget
  * limits `objects`, when heap statistics say `retained` or `leak` is broken (the objects then name
- * the cause, and make the retained figure exact), or when a variant grows steadily by less than
- * heap statistics can call (is it an object kept every cycle?).
+ * the cause, and make the retained figure exact), when the retained figure is within its noise of
+ * the limit (the exact figure settles it), or when a variant grows steadily by less than heap
+ * statistics can call (is it an object kept every cycle?).
  *
  * `progress` says which pass and cycle are under way; setting its `aborted` stops the check.
  */
@@ -44,7 +45,10 @@ export async function runBudgetCheck(
     const allocations = await allocationPass(block, budget, probe, root, progress)
     const onHeapStatistics = judgeBudget(measurement, budget, {}, allocations)
     const heapOver = onHeapStatistics.findings.some((f) => f.over && (f.key === 'retained' || f.key === 'leak'))
-    const unclear = needsObjectEvidence(measurement.baseline.growth, budget.leak) || needsObjectEvidence(measurement.candidate.growth, budget.leak)
+    const unclear =
+      onHeapStatistics.findings.some(retainedUnsettled) ||
+      needsObjectEvidence(measurement.baseline.growth, budget.leak) ||
+      needsObjectEvidence(measurement.candidate.growth, budget.leak)
     if (!budget.objects && !heapOver && !unclear) return { measurement, verdict: onHeapStatistics, evidence: {}, allocations }
     const { start, baselineEnd, candidateEnd } = measurement.snapshots!
     progress.pass = Pass.analysis

@@ -3,7 +3,7 @@ import type { ResolvedBudget } from '../../src/budgets/budget.ts'
 import type { GrowthEstimate } from '../../src/engine/growth.ts'
 import type { BudgetMeasurement, LeakMeasurement } from '../../src/engine/measure.ts'
 import { formatBudgetVerdict, formatLeakVerdict } from '../../src/verdict/format-verdict.ts'
-import { isLeaking, judgeBudget, judgeLeak } from '../../src/verdict/judge.ts'
+import { isLeaking, judgeBudget, judgeLeak, retainedUnsettled } from '../../src/verdict/judge.ts'
 
 const growth = (perCycle: number, spread = 0, halves: [number, number] = [perCycle, perCycle]): GrowthEstimate => ({
   perCycle,
@@ -53,6 +53,20 @@ describe('judgeBudget', () => {
   test('fails on retained only when the whole interval is over the limit', () => {
     expect(judgeBudget(budgetMeasurement(605_000, 9_000, growth(0)), budget).pass).toBe(true)
     expect(judgeBudget(budgetMeasurement(712_000, 9_000, growth(0)), budget).pass).toBe(false)
+  })
+
+  test('a retained figure within its noise of the limit is left to the heap snapshots', () => {
+    const retained = (bytes: number, uncertainty: number) => judgeBudget(budgetMeasurement(bytes, uncertainty, growth(0)), budget).findings.find((f) => f.key === 'retained')!
+    expect(retainedUnsettled(retained(595_000, 9_000))).toBe(true)
+    expect(retainedUnsettled(retained(605_000, 9_000))).toBe(true)
+    expect(retainedUnsettled(retained(580_000, 9_000))).toBe(false)
+    expect(retainedUnsettled(retained(712_000, 9_000))).toBe(false)
+    const exact = judgeBudget(budgetMeasurement(595_000, 9_000, growth(0)), budget, {
+      baseline: { name: 'baseline', groups: [], bytes: 0 },
+      candidate: { name: 'candidate', groups: [], bytes: 601_000 },
+    }).findings.find((f) => f.key === 'retained')!
+    expect(exact).toMatchObject({ source: 'heap snapshots', measured: 601_000, over: true })
+    expect(retainedUnsettled(exact)).toBe(false)
   })
 
   test('a budget without a retained limit checks leaks only', () => {
