@@ -7,7 +7,7 @@ import { describe, expect, test } from 'vitest'
 import { matchIds, type HeapGraph } from '../../../src/engine/snapshots/heap-graph.ts'
 import { findNewObjects, type PhaseObjects } from '../../../src/engine/snapshots/new-objects.ts'
 import { newById } from '../../../src/engine/snapshots/rules/new-by-id.ts'
-import { GLOBAL, HANDLES, heap, ROOT_LIST, STACK, STRING_TABLE, USER, type EdgeSpec, type NodeSpec } from './synthetic-snapshot.ts'
+import { GC_ROOTS, GLOBAL, HANDLES, heap, ROOT_LIST, STACK, STRING_TABLE, USER, type EdgeSpec, type NodeSpec } from './synthetic-snapshot.ts'
 
 const MARKER: NodeSpec = { type: 'object', name: 'Marker', id: 999 }
 
@@ -120,6 +120,20 @@ describe('retaining edges', () => {
   test('compiled code and feedback do not hold (a literal boilerplate)', () => {
     const feedback: NodeSpec = { type: 'code', name: 'system / FeedbackVector', id: 301, size: 64, edges: [['internal', 'boilerplate', at(0)]] }
     expect(find(phase([list([['element', 0, at(1)]]), event, feedback], [LIST])).groups).toEqual([])
+  })
+
+  test("a compile job's handles do not hold (a callback being optimised in the background)", () => {
+    const callback: NodeSpec = { type: 'closure', name: '', id: 1001, size: 56 }
+    // (Strong roots) under (GC roots), with a reference to the new callback under `label`.
+    const rooted = (label: string, heldByList = false, roots: Array<[number, EdgeSpec]> = []) => {
+      const strongRoots: NodeSpec = { type: 'synthetic', name: '(Strong roots)', id: 17, edges: [['internal', label, at(1)]] }
+      return find(phase([list(heldByList ? [['element', 0, at(1)]] : []), strongRoots, callback], [LIST, [GC_ROOTS, ['element', 9, at(0)]], ...roots]))
+    }
+    expect(rooted('31 / IdentityMapBase', false, [[HANDLES, ['internal', 22, at(1)]]]).groups).toEqual([])
+    // Held by program state as well: counted.
+    expect(groups(rooted('31 / IdentityMapBase', true))).toEqual([['(closure)', 1, 56]])
+    // Held by another kind of strong root: counted.
+    expect(groups(rooted('2 / DeferredHandles'))).toEqual([['(closure)', 1, 56]])
   })
 
   test('the string table does not hold (a literal first seen in the phase)', () => {

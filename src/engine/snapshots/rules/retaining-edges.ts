@@ -29,6 +29,16 @@ const CACHE_ROOTS = new Set([
   '(Retain maps)',
 ])
 
+/**
+ * The root of the references V8 registers for its own machinery while it works, each labelled with
+ * its owner. Those labelled IdentityMapBase are the canonical handles of a compile job (TurboFan,
+ * Maglev): a function being optimised on a background thread, and what it references, stay alive
+ * until the job ends. A snapshot written meanwhile shows the block's last per-cycle callback held by
+ * nothing else (seen in threads and vm pools, whose isolates share compiler threads).
+ */
+const STRONG_ROOTS = '(Strong roots)'
+const COMPILE_JOB_LABEL = / IdentityMapBase$/
+
 /** Node types that hold references for the VM's sake: compiled code, feedback and object layouts. */
 const VM_TYPES = ['code', 'object shape']
 
@@ -40,7 +50,16 @@ export function retainingEdges(graph: HeapGraph): EdgeFilter {
   const vmType = new Uint8Array(graph.nodeTypes.length)
   for (const type of VM_TYPES) if (graph.nodeTypes.includes(type)) vmType[graph.nodeTypes.indexOf(type)] = 1
   const cacheRoot = new Uint8Array(graph.nodeCount)
-  for (const root of namedRoots(graph)) if (CACHE_ROOTS.has(nameOf(graph, root))) cacheRoot[root] = 1
+  const strongRoots = new Uint8Array(graph.nodeCount)
+  for (const root of namedRoots(graph)) {
+    if (CACHE_ROOTS.has(nameOf(graph, root))) cacheRoot[root] = 1
+    if (nameOf(graph, root) === STRONG_ROOTS) strongRoots[root] = 1
+  }
+  const jobLabel = new Uint8Array(graph.strings.length)
+  graph.strings.forEach((string, index) => {
+    if (COMPILE_JOB_LABEL.test(string)) jobLabel[index] = 1
+  })
+  const internal = graph.edgeTypes.indexOf('internal')
 
   const rules: EdgeRule[] = [
     {
@@ -60,6 +79,11 @@ export function retainingEdges(graph: HeapGraph): EdgeFilter {
       // compilation cache, maps V8 keeps for a few more GCs.
       name: 'cache roots',
       drops: (_edge, from) => cacheRoot[from] === 1,
+    },
+    {
+      // Noise: a function a background compile job holds until it finishes.
+      name: 'compile jobs',
+      drops: (edge, from) => strongRoots[from] === 1 && edgeType[edge] === internal && jobLabel[graph.edgeNameOrIndex[edge]!] === 1,
     },
     {
       // Noise: what compiled code and object layouts reference: literal boilerplates kept by
