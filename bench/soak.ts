@@ -36,7 +36,7 @@ async function soak(pool: string, runs: number): Promise<PoolResult> {
   const tests = vitest.state.getTestModules().flatMap((module) => [...module.children.allTests()])
   const failed = tests
     .filter((test) => test.result().state !== 'passed')
-    .map((test) => ({ name: test.name, message: stripVTControlCharacters(test.result().errors?.[0]?.message ?? test.result().state).split('\n')[0]! }))
+    .map((test) => ({ name: test.name, message: stripVTControlCharacters(test.result().errors?.[0]?.message ?? test.result().state) }))
   const unhandled = vitest.state.getUnhandledErrors()
   await vitest.close()
   if (unhandled.length > 0) failed.push(...unhandled.map((error) => ({ name: '(outside tests)', message: String((error as Error).message ?? error) })))
@@ -102,32 +102,37 @@ function spreadTable(results: PoolResult[]): string {
 function failureTable(results: PoolResult[]): string {
   const lines = ['| pool | runs | tests | failed | wall time |', '| --- | --- | --- | --- | --- |']
   for (const r of results) lines.push(`| ${r.pool} | ${r.runs} | ${r.tests} | ${r.failed.length} | ${(r.wallMs / 60_000).toFixed(1)} min |`)
-  const failures = results.flatMap((r) => r.failed.map((f) => `- ${r.pool}: ${f.name}: ${f.message}`))
+  // Each failure whole: its first line says what, the rest which objects and what holds them.
+  const failures = results.flatMap((r) => r.failed.map((f) => `- ${r.pool}: ${f.name}:\n\n  \`\`\`\n${f.message.replace(/^/gm, '  ')}\n  \`\`\``))
   return lines.join('\n') + (failures.length ? `\n\nFailures:\n\n${failures.join('\n')}` : '')
 }
 
+function markdownOf(results: PoolResult[]): string {
+  return [
+    '# Soak: the clean fixtures and the example suite, run after run',
+    '',
+    `Runs per pool as listed (\`npm run bench:soak\`; each run is every check of the suite once), files in parallel workers; Node ${process.versions.node}, ` +
+      `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString().slice(0, 10)}. Every clean check's limits ` +
+      'are the truth (0 B retained, 0 B/cycle, no object), so any failure is a false positive.',
+    '',
+    '## Failures',
+    '',
+    failureTable(results),
+    '',
+    '## Spread of every figure',
+    '',
+    spreadTable(results),
+    '',
+  ].join('\n')
+}
+
+// Written after every pool: a soak takes hours, and a stopped one keeps the pools it finished.
 const results: PoolResult[] = []
 for (const { pool, runs } of POOLS) {
   console.error(`soak: ${pool}, ${runs} runs...`)
   results.push(await soak(pool, runs))
   console.error(`soak: ${pool}: ${results.at(-1)!.tests} tests, ${results.at(-1)!.failed.length} failed`)
+  if (process.env.SOAK_WRITE !== '0') writeFileSync('bench/SOAK.md', markdownOf(results))
 }
-const markdown = [
-  '# Soak: the clean fixtures and the example suite, run after run',
-  '',
-  `Runs per pool as listed (\`npm run bench:soak\`; each run is every check of the suite once), files in parallel workers; Node ${process.versions.node}, ` +
-    `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString().slice(0, 10)}. Every clean check's limits ` +
-    'are the truth (0 B retained, 0 B/cycle, no object), so any failure is a false positive.',
-  '',
-  '## Failures',
-  '',
-  failureTable(results),
-  '',
-  '## Spread of every figure',
-  '',
-  spreadTable(results),
-  '',
-].join('\n')
-console.log(markdown)
-if (process.env.SOAK_WRITE !== '0') writeFileSync('bench/SOAK.md', markdown)
+console.log(markdownOf(results))
 process.exitCode = results.some((r) => r.failed.length > 0) ? 1 : 0

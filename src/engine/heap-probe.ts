@@ -1,11 +1,12 @@
 import type { HeapProbe } from './cycles.ts'
 import { obtainFullGc, sweepArrayBuffersDuringGc, verifyFullGc } from './full-gc.ts'
-import { readHeap } from './heap-reading.ts'
+import { createEpilogueReading, readHeap, readsInGcEpilogue } from './heap-reading.ts'
 
 /** The real probe: a verified full GC and exact post-GC readings of this isolate. Throws when gc is not full. */
 export function createHeapProbe(): HeapProbe {
   sweepArrayBuffersDuringGc()
   const gc = obtainFullGc()
   verifyFullGc(gc)
-  return { gc, read: readHeap }
+  // Node 20 (V8 11): read in the GC epilogue, see readsInGcEpilogue. No V8 flag does it at run time.
+  return readsInGcEpilogue() ? createEpilogueReading(gc) : { gc, read: readHeap }
 }
