@@ -15,6 +15,15 @@ export interface SuiteRun {
   exitCode: number
 }
 
+/**
+ * The fixture tests' error messages, for `expect(run.states, whyOf(run))`: when a verdict differs
+ * from the one expected, the failure then shows what the check printed, not only its state.
+ */
+export function whyOf(run: Pick<SuiteRun, 'errors'>): string {
+  const messages = Object.entries(run.errors).map(([name, message]) => `${name}:\n${message}`)
+  return messages.length ? `the fixture tests printed:\n\n${messages.join('\n\n')}` : 'no fixture test printed an error'
+}
+
 const repoRoot = path.resolve(import.meta.dirname, '../..')
 
 export interface RunOptions {

@@ -1,5 +1,5 @@
 import { beforeAll, expect, test } from 'vitest'
-import { runSuite, type SuiteRun } from '../helpers/run-vitest.ts'
+import { runSuite, type SuiteRun, whyOf } from '../helpers/run-vitest.ts'
 
 let run: SuiteRun
 beforeAll(async () => {
@@ -8,7 +8,7 @@ beforeAll(async () => {
 
 test('verdicts of allocated, direct and peak budgets', () => {
   expect(run.unhandled).toEqual([])
-  expect(run.states).toEqual({
+  expect(run.states, whyOf(run)).toEqual({
     '200 kB of extra allocation a cycle breaks allocated 100 kB and direct 25 kB': 'failed',
     '200 kB of extra allocation a cycle fits allocated 400 kB and direct 300 kB': 'passed',
     'holding 16 MB for a moment breaks a 4 MB peak budget': 'failed',

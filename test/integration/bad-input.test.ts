@@ -5,7 +5,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { loadBudgetFile } from '../../src/budgets/load-budget-file.ts'
 import { copySuite, type SuiteCopy } from '../helpers/copy-suite.ts'
-import { runSuite } from '../helpers/run-vitest.ts'
+import { runSuite, whyOf } from '../helpers/run-vitest.ts'
 
 // The catalogue of bad input: every way a memory check can be handed something wrong, what the
 // user is told, and what becomes of the budget file (never corrupted, never truncated). One row per
@@ -422,7 +422,7 @@ describe('bad input', () => {
     const outcome = outcomes.get(setup)!
     const { file } = outcome
     if (state === 'not run') {
-      expect(outcome.states).toEqual({})
+      expect(outcome.states, whyOf(outcome)).toEqual({})
       expect(outcome.exitCode).toBe(1)
     } else {
       expect(outcome.states[name]).toBe(state)

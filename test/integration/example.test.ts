@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, test } from 'vitest'
 import type { MemoryReport } from '../../src/reporting/report-model.ts'
-import { runSuite } from '../helpers/run-vitest.ts'
+import { runSuite, whyOf } from '../helpers/run-vitest.ts'
 
 // The examples `npm run example`, `npm run example:leak` and `npm run example:basic` run: they must
 // keep doing what their READMEs say, so that they cannot rot.
@@ -40,7 +40,7 @@ describe('the telemetry example (npm run example)', () => {
 test('the basic example (npm run example:basic) passes and prints its summary', async () => {
   const run = await runSuite('examples/basic')
   expect(run.errors).toEqual({})
-  expect(run.states).toEqual({
+  expect(run.states, whyOf(run)).toEqual({
     'the price cache stays within its memory budget': 'passed',
     'formatting prices without the cache leaks nothing': 'passed',
   })

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest'
-import { runSuite, type SuiteRun } from '../helpers/run-vitest.ts'
+import { runSuite, type SuiteRun, whyOf } from '../helpers/run-vitest.ts'
 
 // memlab is optional: with it, messages name what holds the objects; without it, they say how to
 // get that. Verdicts must be the same either way.
@@ -22,7 +22,7 @@ describe.each([
 
   test('verdicts', () => {
     expect(run.unhandled).toEqual([])
-    expect(run.states).toEqual(expectedStates)
+    expect(run.states, whyOf(run)).toEqual(expectedStates)
   })
 
   test('the objects limit names the constructor, the count and the rate', () => {

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest'
-import { runSuite } from '../helpers/run-vitest.ts'
+import { runSuite, whyOf } from '../helpers/run-vitest.ts'
 
 // The plugin must give a real full GC and the same verdicts in every pool Vitest has, with files in
 // parallel workers, and without isolation, where the second file runs in the worker the first used.
@@ -9,7 +9,7 @@ const SETUPS = POOLS.flatMap((pool) => [true, false].map((isolate) => ({ pool, i
 test.each(SETUPS)('verdicts in the $pool pool, isolate $isolate', async ({ pool, isolate }) => {
   const run = await runSuite('pools', { pool, isolate })
   expect(run.unhandled).toEqual([])
-  expect(run.states).toEqual({
+  expect(run.states, whyOf(run)).toEqual({
     'clean block passes': 'passed',
     'buffer leak fails': 'failed',
     'cache over budget fails': 'failed',

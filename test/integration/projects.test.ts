@@ -1,5 +1,5 @@
 import { beforeAll, expect, test } from 'vitest'
-import { runSuite, type SuiteRun } from '../helpers/run-vitest.ts'
+import { runSuite, type SuiteRun, whyOf } from '../helpers/run-vitest.ts'
 
 // fixtures/suites/projects: two Vitest projects share one plugin. Each project measures against the
 // budget file of its own root; the summary table and the report are made once for the whole run.
@@ -11,7 +11,7 @@ beforeAll(async () => {
 
 test("each project checks its own root's budget file", () => {
   expect(run.unhandled).toEqual([])
-  expect(run.states).toEqual({
+  expect(run.states, whyOf(run)).toEqual({
     'project one keeps 10 kB within its 50 kB budget': 'passed',
     'project two keeps 10 kB over its 1 kB budget': 'failed',
   })

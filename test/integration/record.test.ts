@@ -9,7 +9,7 @@ import { RECORD_HINT } from '../../src/budgets/budget-errors.ts'
 import { formatSize } from '../../src/budgets/sizes.ts'
 import type { MemoryReport } from '../../src/reporting/report-model.ts'
 import { copySuite, type SuiteCopy } from '../helpers/copy-suite.ts'
-import { runSuite, type SuiteRun } from '../helpers/run-vitest.ts'
+import { runSuite, type SuiteRun, whyOf } from '../helpers/run-vitest.ts'
 
 // `vitest -u` for budgets, on copies of fixtures/suites/record-*: real Vitest runs that write the
 // budget file and the report, asserted on the files and on what the terminal says.
@@ -152,7 +152,7 @@ describe('budgets that are missing, malformed files, CI', () => {
       const file = path.join(suite.root, 'memory-budgets.json')
       const before = readFileSync(file, 'utf8')
       const run = await runSuite(suite.root, { mainEnv: LOCAL })
-      expect(run.states).toEqual({ 'a budget the block breaks': 'failed', 'a budget the file lacks': 'failed', 'a leak check': 'passed' })
+      expect(run.states, whyOf(run)).toEqual({ 'a budget the block breaks': 'failed', 'a budget the file lacks': 'failed', 'a leak check': 'passed' })
       expect(run.errors['a budget the block breaks']).toContain('memory budget "cache" exceeded (5 cycles without, 5 with)')
       expect(run.errors['a budget the file lacks']).toBe(`Unknown memory budget "missing"\nBudgets in ${file}: cache\n${RECORD_HINT}`)
       expect(readFileSync(file, 'utf8')).toBe(before)
@@ -170,7 +170,7 @@ describe('budgets that are missing, malformed files, CI', () => {
       const stepSummary = path.join(summaryDir, 'summary.md')
       const run = await runSuite(suite.root, { update: true, mainEnv: { ...LOCAL, GITHUB_STEP_SUMMARY: stepSummary } })
       expect(run.errors).toEqual({})
-      expect(run.states).toEqual({ 'a budget the block breaks': 'passed', 'a budget the file lacks': 'passed', 'a leak check': 'passed' })
+      expect(run.states, whyOf(run)).toEqual({ 'a budget the block breaks': 'passed', 'a budget the file lacks': 'passed', 'a leak check': 'passed' })
       const budgets = loadBudgetFile(file).budgets
       expect(Object.keys(budgets)).toEqual(['cache', 'missing'])
       // 100 kB held by the candidate + 25%, rounded up.
@@ -193,7 +193,7 @@ describe('budgets that are missing, malformed files, CI', () => {
       const file = path.join(suite.root, 'memory-budgets.json')
       const before = readFileSync(file, 'utf8')
       const run = await runSuite(suite.root, { update: true, mainEnv: { CI: 'true' } })
-      expect(run.states).toEqual({ 'a budget the block breaks': 'failed', 'a budget the file lacks': 'failed', 'a leak check': 'passed' })
+      expect(run.states, whyOf(run)).toEqual({ 'a budget the block breaks': 'failed', 'a budget the file lacks': 'failed', 'a leak check': 'passed' })
       expect(run.errors['a budget the file lacks']).toContain(RECORD_HINT)
       expect(run.output).toContain(' Memory budgets were not recorded: CI is set, and vitest -u never writes budgets in CI.')
       expect(readFileSync(file, 'utf8')).toBe(before)
