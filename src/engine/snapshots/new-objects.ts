@@ -6,7 +6,8 @@
  * The noise filter is a list of small rules in ./rules, each saying which noise it removes:
  * - new-by-id: what is new, by V8's object ids (not native nodes, whose ids mean nothing);
  * - user-objects: which nodes are user objects and their group names (not V8 internals);
- * - retaining-edges: which references hold (not weak ones, V8 caches, compiled code and layouts);
+ * - retaining-edges: which references hold (not weak ones, V8 caches, compile jobs, compiled code and
+ *   layouts);
  * - running-code: the harness's own new objects are looked through, not counted;
  * - fold-into-holder: a new object held only through another new object adds to its bytes;
  * - replacements: a new object that took an old one's place under the same holder is not growth
