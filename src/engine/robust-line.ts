@@ -54,7 +54,7 @@ export function lineAt(line: RobustLine, i: number): number {
 }
 
 /** Median of a sorted array. */
-function median(sorted: Float64Array): number {
+export function median(sorted: Float64Array): number {
   const mid = sorted.length >> 1
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }

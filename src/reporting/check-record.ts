@@ -26,13 +26,24 @@ export interface SiteRecord {
   share: number
 }
 
+export interface VariantAllocations {
+  bytesPerCycle: number
+  /** Highest used heap over all the variant's cycles, and that less the heap before its first. */
+  peak: number
+  peakAboveStart: number
+  /** The median cycle's peak above that cycle's start. */
+  cyclePeak: number
+}
+
 /** The allocation pass's figures (budget checks). */
 export interface AllocationRecord {
   /** Bytes allocated per cycle, garbage included, and peak heap, per variant. */
-  baseline: { bytesPerCycle: number; peak: number; peakAboveStart: number }
-  candidate: { bytesPerCycle: number; peak: number; peakAboveStart: number }
+  baseline: VariantAllocations
+  candidate: VariantAllocations
   extraBytesPerCycle: number
+  /** How much higher the candidate's heap goes in a typical cycle, with its 95% interval. */
   extraPeak: number
+  extraPeakRange: { low: number; high: number }
   /** Top sites of the candidate's extra allocation. */
   sites: SiteRecord[]
   /** The extra split by the budget's `sites.direct` globs, when it has some. */
@@ -104,12 +115,13 @@ export function budgetRecord(budget: ResolvedBudget, outcome: CheckOutcome<Budge
 }
 
 function allocationRecord({ measurement, direct }: NonNullable<CheckOutcome<BudgetMeasurement>['allocations']>, root: string): AllocationRecord {
-  const peakOf = (v: { bytesPerCycle: number; peak: number; peakAboveStart: number }) => ({ bytesPerCycle: v.bytesPerCycle, peak: v.peak, peakAboveStart: v.peakAboveStart })
+  const variant = (v: VariantAllocations): VariantAllocations => ({ bytesPerCycle: v.bytesPerCycle, peak: v.peak, peakAboveStart: v.peakAboveStart, cyclePeak: v.cyclePeak })
   return {
-    baseline: peakOf(measurement.baseline),
-    candidate: peakOf(measurement.candidate),
+    baseline: variant(measurement.baseline),
+    candidate: variant(measurement.candidate),
     extraBytesPerCycle: measurement.extraBytesPerCycle,
     extraPeak: measurement.extraPeak,
+    extraPeakRange: measurement.extraPeakRange,
     sites: measurement.extraSites.slice(0, RECORDED_SITES).map((site) => ({
       functionName: site.functionName,
       file: site.file && path.isAbsolute(site.file) && !path.relative(root, site.file).startsWith('..') ? path.relative(root, site.file) : site.file,

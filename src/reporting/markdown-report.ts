@@ -169,7 +169,7 @@ function figuresTable(check: ReportCheck): string {
   }
   const { allocations } = check
   if (allocations && !check.block) {
-    const { bytesPerCycle: volume, peakAboveStart: peak } = allocations
+    const { bytesPerCycle: volume, cyclePeak: peak } = allocations
     lines.push(row([
       'allocated per cycle (garbage included)',
       formatRate(volume.baseline),
@@ -179,10 +179,10 @@ function figuresTable(check: ReportCheck): string {
       verdictOf(['allocated']),
     ]))
     lines.push(row([
-      'peak heap above the start',
+      'peak heap in a cycle (median)',
       formatSize(peak.baseline),
       formatSize(peak.candidate),
-      emphasise(formatSignedSize(peak.extra), findingOf(check, 'peak')?.over),
+      emphasise(`${formatSignedSize(peak.extra)} ±${formatSize(peak.uncertainty)}`, findingOf(check, 'peak')?.over),
       limits.peak === undefined ? '–' : formatSize(limits.peak),
       verdictOf(['peak']),
     ]))
@@ -225,7 +225,7 @@ function findingText(finding: Finding, cycles: number): string {
     case 'direct':
       return `${subject} allocates ${formatSignedSize(finding.measured)}/cycle more in its own files${plusMinus(formatSize(finding.uncertainty))}; limit ${formatRate(finding.limit)}`
     case 'peak':
-      return `${subject}'s heap peaks ${formatSignedSize(finding.measured)} higher than the baseline's; limit ${formatSize(finding.limit)}`
+      return `${subject}'s heap peaks ${formatSignedSize(finding.measured)} higher than the baseline's in a typical cycle (±${formatSize(finding.uncertainty)}); limit ${formatSize(finding.limit)}`
   }
 }
 

@@ -114,8 +114,11 @@ export interface ReportLimits {
 export interface ReportAllocations {
   /** Bytes allocated per cycle, garbage included. */
   bytesPerCycle: { baseline: number; candidate: number; extra: number }
-  /** How high the used heap went above where the variant started (peaks at GCs). */
-  peakAboveStart: { baseline: number; candidate: number; extra: number }
+  /**
+   * How high the used heap goes in a typical cycle, above that cycle's start (the median cycle per
+   * variant; the extra is the shift between them, with its 95% interval as ±).
+   */
+  cyclePeak: { baseline: number; candidate: number; extra: number; uncertainty: number }
   /** Where the candidate allocates beyond the baseline, largest first (function start lines). */
   sites: AllocationSiteRecord[]
   /** The extra split by the budget's `sites.direct` globs, when it sets some. */
@@ -221,7 +224,12 @@ export function allocationsOf(record: CheckRecord): ReportAllocations | undefine
   const share = (bytes: number) => (extra > 0 ? bytes / extra : 0)
   return {
     bytesPerCycle: { baseline: baseline.bytesPerCycle, candidate: candidate.bytesPerCycle, extra },
-    peakAboveStart: { baseline: baseline.peakAboveStart, candidate: candidate.peakAboveStart, extra: allocations.extraPeak },
+    cyclePeak: {
+      baseline: baseline.cyclePeak,
+      candidate: candidate.cyclePeak,
+      extra: allocations.extraPeak,
+      uncertainty: allocations.extraPeak - allocations.extraPeakRange.low,
+    },
     sites: allocations.sites,
     ...(direct && {
       split: {

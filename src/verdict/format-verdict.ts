@@ -107,7 +107,7 @@ function overLines(finding: Finding, cycles: number): string[] {
     case 'direct':
       return [`  direct    ${formatSignedRate(measured)} in sites.direct > ${formatRate(limit)}  (${formatSignedSize(measured - limit)}, ±${formatSize(uncertainty)})`]
     case 'peak':
-      return [`  peak      ${formatSignedSize(measured)} > ${formatSize(limit)}  (${formatSignedSize(measured - limit)})`]
+      return [`  peak      ${formatSignedSize(measured)} a cycle > ${formatSize(limit)}  (${formatSignedSize(measured - limit)}, ±${formatSize(uncertainty)})`]
   }
 }
 
@@ -158,7 +158,7 @@ function withinLine(finding: Finding): string {
     case 'direct':
       return `  within    direct ${formatSignedRate(measured)} (±${formatSize(uncertainty)}), limit ${formatRate(limit)}`
     case 'peak':
-      return `  within    peak ${formatSignedSize(measured)}, limit ${formatSize(limit)}`
+      return `  within    peak ${formatSignedSize(measured)} a cycle (±${formatSize(uncertainty)}), limit ${formatSize(limit)}`
     default:
       return `  within    objects ${finding.group!.name}: ${measured} new, limit ${limit}`
   }

@@ -26,5 +26,5 @@ test('an allocation limit names the extra, the limit and the function that alloc
 })
 
 test('a peak limit names the extra peak', () => {
-  expect(run.errors['holding 16 MB for a moment breaks a 4 MB peak budget']).toMatch(/peak {6}\+1[67](\.\d+)? MB > 4 MB/)
+  expect(run.errors['holding 16 MB for a moment breaks a 4 MB peak budget']).toMatch(/peak {6}\+1[67](\.\d+)? MB a cycle > 4 MB/)
 })

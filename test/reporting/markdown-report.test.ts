@@ -92,10 +92,11 @@ describe('renderMarkdown', () => {
     expect(markdown).not.toContain('allocates more')
     expect(markdown).not.toContain('allocated per cycle')
     const allocations: NonNullable<CheckRecord['allocations']> = {
-      baseline: { bytesPerCycle: 1_000_000, peak: 12_000_000, peakAboveStart: 1_200_000 },
-      candidate: { bytesPerCycle: 1_250_000, peak: 12_500_000, peakAboveStart: 1_700_000 },
+      baseline: { bytesPerCycle: 1_000_000, peak: 12_000_000, peakAboveStart: 1_200_000, cyclePeak: 1_100_000 },
+      candidate: { bytesPerCycle: 1_250_000, peak: 12_500_000, peakAboveStart: 1_700_000, cyclePeak: 1_600_000 },
       extraBytesPerCycle: 250_000,
       extraPeak: 500_000,
+      extraPeakRange: { low: 490_000, high: 530_000 },
       sites: [
         { functionName: 'serialize', file: 'src/telemetry/serialize.ts', line: 12, kind: 'code', bytesPerCycle: 200_000, share: 0.8 },
         { functionName: 'cloneDeep', file: 'node_modules/lodash/cloneDeep.js', line: 3, kind: 'package', package: 'lodash', bytesPerCycle: 50_000, share: 0.2 },
@@ -111,7 +112,7 @@ describe('renderMarkdown', () => {
     const withAllocations = render([{ ...telemetry, record: { ...record, allocations } }])
     expect(withAllocations).toContain(
       '| allocated per cycle (garbage included) | 1 MB/cycle | 1.25 MB/cycle | **+250 kB/cycle** | 200 kB/cycle | **over** |\n' +
-        '| peak heap above the start | 1.2 MB | 1.7 MB | +500 kB | – | – |\n',
+        '| peak heap in a cycle (median) | 1.1 MB | 1.6 MB | +500 kB ±10 kB | – | – |\n',
     )
     expect(withAllocations).toContain('- **over**: candidate allocates +250 kB/cycle more than the baseline (±4 kB); limit 200 kB/cycle\n')
     expect(withAllocations).toContain(

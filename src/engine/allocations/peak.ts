@@ -32,32 +32,44 @@ import { CODE_SPACES } from '../heap-reading.ts'
 export interface GcStatistics {
   statistics: readonly {
     gcType: string
-    beforeGC: {
-      heapStatistics: { externalMemory: number }
-      heapSpaceStatistics: readonly { spaceName: string; spaceUsedSize: number }[]
-    }
+    beforeGC: HeapFigures
+    afterGC: HeapFigures
   }[]
 }
 
-/** The bytes a post-GC reading would count, as they stood just before one GC. */
-export function bytesBeforeGc(entry: GcStatistics['statistics'][number]): number {
-  let bytes = entry.beforeGC.heapStatistics.externalMemory
-  for (const space of entry.beforeGC.heapSpaceStatistics) {
+interface HeapFigures {
+  heapStatistics: { externalMemory: number }
+  heapSpaceStatistics: readonly { spaceName: string; spaceUsedSize: number }[]
+}
+
+/** The bytes a post-GC reading counts, from one side of one GC. */
+export function dataBytes(figures: HeapFigures): number {
+  let bytes = figures.heapStatistics.externalMemory
+  for (const space of figures.heapSpaceStatistics) {
     if (space.spaceName !== 'read_only_space' && !CODE_SPACES.has(space.spaceName)) bytes += space.spaceUsedSize
   }
   return bytes
 }
 
-/** Highest used heap over a window's GCs, and how many GCs it saw; -1 bytes when there was none. */
-export function peakOf(result: GcStatistics): { bytes: number; gcs: number } {
+/** What a window saw. */
+export interface PeakReading {
+  /** Highest used heap just before any of its GCs; -1 when there was none. */
+  bytes: number
+  gcs: number
+  /** Used heap just after its last GC (the forced one that ends a cycle); -1 when there was none. */
+  after: number
+}
+
+export function peakOf(result: GcStatistics): PeakReading {
   let bytes = -1
-  for (const entry of result.statistics) bytes = Math.max(bytes, bytesBeforeGc(entry))
-  return { bytes, gcs: result.statistics.length }
+  for (const entry of result.statistics) bytes = Math.max(bytes, dataBytes(entry.beforeGC))
+  const last = result.statistics.at(-1)
+  return { bytes, gcs: result.statistics.length, after: last ? dataBytes(last.afterGC) : -1 }
 }
 
 export interface PeakWindow {
-  /** Ends the window: its highest used heap and GC count. Allocates the profiler's result here. */
-  close(): { bytes: number; gcs: number }
+  /** Ends the window. Allocates the profiler's result here: tens of kB, young garbage. */
+  close(): PeakReading
 }
 
 /** Opens a window over every GC from now until close(). */
