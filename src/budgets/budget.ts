@@ -19,7 +19,7 @@ export interface BudgetInput {
   objects?: Record<string, number>
   /** Most extra bytes per cycle the candidate may allocate beyond the baseline, garbage included. */
   allocated?: number | string
-  /** Most extra peak heap the candidate may reach beyond the baseline's. */
+  /** Most extra peak heap the candidate may reach beyond the baseline's in a typical cycle (per-cycle peaks, shifted). */
   peak?: number | string
   /** Most extra bytes per cycle the candidate may allocate in its own code (`sites.direct`). */
   direct?: number | string

@@ -30,9 +30,26 @@ export async function inSnapshotDir<T>(work: (dir: string) => Promise<T>): Promi
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vitest-memory-budget-'))
   try {
     return await work(dir)
+  } catch (error) {
+    throw folderGone(error, dir) ?? error
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
+}
+
+/**
+ * A bare `ENOENT: no such file or directory, open '/tmp/vitest-memory-budget-…'` says nothing of
+ * why: something removed the check's folder while it ran (a temp cleaner, a script clearing /tmp).
+ */
+function folderGone(error: unknown, dir: string): Error | undefined {
+  const { code, path: file } = (error ?? {}) as { code?: unknown; path?: unknown }
+  if (code !== 'ENOENT' || typeof file !== 'string' || !file.startsWith(dir + path.sep)) return undefined
+  return new Error(
+    `vitest-memory-budget: the heap snapshot ${file} is gone: its temporary folder ${dir} was removed while the check ` +
+      'ran, by something outside the plugin (a temp-folder cleaner, a script clearing the temp directory). Nothing was ' +
+      'measured wrong; run the test again once nothing removes that folder.',
+    { cause: error },
+  )
 }
 
 export type SubjectPhase = PhaseRequest & { subject: keyof ObjectEvidence }

@@ -1,7 +1,7 @@
 import v8 from 'node:v8'
 import type { FullGc } from './full-gc.ts'
 import type { HeapSeries } from './heap-reading.ts'
-import { CheckAborted, CheckProgress, Loop } from './progress.ts'
+import { CheckProgress, Loop } from './progress.ts'
 import { settle } from './settle.ts'
 
 /** What the block receives each cycle. */
@@ -75,23 +75,16 @@ export async function runCycles(
   const quietNeeded = Math.min(QUIET_CYCLES, stopWhenQuiet)
   let quiet = 0
   let nextSnapshot = 0
-  progress.loop = stopWhenQuiet === 0 ? Loop.measured : Loop.warmup
-  progress.index = -1
-  progress.inBlock = 0
-  if (progress.aborted) throw new CheckAborted('the check was abandoned')
+  progress.startLoop(stopWhenQuiet === 0 ? Loop.measured : Loop.warmup)
   await collectAndRead(probe, series, at)
   if (snapshots?.after[0] === 0) await snapshotAndReread(probe, series, at, snapshots, nextSnapshot++)
   for (let i = 0; i < count; i++) {
     const context = contexts[first + i]!
     // Plain number fields, written in place: where the check is, should it never come back.
-    progress.index = i
-    progress.cycle = context.cycle
-    progress.enabled = context.enabled ? 1 : 0
-    progress.inBlock = 1
+    progress.enterBlock(i, context)
     await block(context)
-    progress.inBlock = 0
     // Abandoned while the block ran (its test timed out): stop before reading the heap again.
-    if (progress.aborted) throw new CheckAborted('the check was abandoned')
+    progress.leaveBlock()
     const index = at + 1 + i
     await collectAndRead(probe, series, index)
     if (snapshots?.after[nextSnapshot] === i + 1) await snapshotAndReread(probe, series, index, snapshots, nextSnapshot++)

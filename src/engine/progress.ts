@@ -36,6 +36,32 @@ export class CheckProgress {
   inBlock = 0
   /** Set from outside to stop the check at the next cycle boundary; the loops then throw CheckAborted. */
   aborted = false
+
+  /** A loop begins, before its first reading. Throws CheckAborted if the check was abandoned. */
+  startLoop(loop: number): void {
+    this.loop = loop
+    this.index = -1
+    this.inBlock = 0
+    this.stopIfAborted()
+  }
+
+  /** The block is about to be called for the loop's cycle `index`. */
+  enterBlock(index: number, context: { readonly cycle: number; readonly enabled: boolean }): void {
+    this.index = index
+    this.cycle = context.cycle
+    this.enabled = context.enabled ? 1 : 0
+    this.inBlock = 1
+  }
+
+  /** The block has returned and settled. Throws CheckAborted if the check was abandoned meanwhile. */
+  leaveBlock(): void {
+    this.inBlock = 0
+    this.stopIfAborted()
+  }
+
+  private stopIfAborted(): void {
+    if (this.aborted) throw new CheckAborted('the check was abandoned')
+  }
 }
 
 const PASS_NAMES = ['', 'the allocation pass, ', 'the second run (with heap snapshots), ', '']

@@ -3,7 +3,7 @@ import { collectAndRead, makeContexts, runCycles, type Block, type CycleContext,
 import { createHeapProbe } from '../heap-probe.ts'
 import { createSeries } from '../heap-reading.ts'
 import { WARMUP_EXTENSION, type MeasurePlan } from '../measure.ts'
-import { CheckAborted, CheckProgress, Loop } from '../progress.ts'
+import { CheckProgress, Loop } from '../progress.ts'
 import { settle } from '../settle.ts'
 import { obtainScavenge } from '../full-gc.ts'
 import { median } from '../robust-line.ts'
@@ -20,10 +20,11 @@ import { extraSites, fileOf, reduceProfile, type AllocationSite, type ExtraSite,
  *
  * The peak rides here rather than in the retained pass. A GCProfiler open across the retained pass
  * does not move its post-GC readings (15 fresh-process runs each way on three clean fixtures: same
- * slopes, retained estimates within the run-to-run spread), but a peak per variant needs a window
- * that ends between the variants, and stopping a GCProfiler allocates its result there, inside the
- * one loop the retained pass keeps free of the tool's changes. Here each variant has its own window
- * for free, and the sampler does not change the heap's height (peaks with and without it within 2 KB).
+ * slopes, retained estimates within the run-to-run spread), but a peak per cycle needs a window that
+ * ends with each cycle, and stopping a GCProfiler allocates its result there, inside the one loop
+ * the retained pass keeps free of the tool's changes. Here the result's garbage is cleared by a
+ * scavenge before the next cycle (0.05 ms, where a full GC of a Vitest worker takes several), and
+ * the sampler does not change the heap's height (peaks with and without it within 2 KB).
  *
  * Give it a block of its own (a fresh `create()`), or expect what an earlier pass already paid for
  * (a cache filled, code compiled) to be missing from the candidate's bill.
@@ -234,10 +235,7 @@ async function runVariant(
   const peaks = new Float64Array(contexts.length)
   const starts = new Float64Array(contexts.length)
   let gcs = 0
-  progress.loop = Loop.measured
-  progress.index = -1
-  progress.inBlock = 0
-  if (progress.aborted) throw new CheckAborted('the check was abandoned')
+  progress.startLoop(Loop.measured)
   // A clean start: what came before (the marker, the previous variant's results) is collected here.
   const start = createSeries(1)
   await collectAndRead(probe, start, 0)
@@ -245,15 +243,11 @@ async function runVariant(
   const cyclesStarted = performance.now()
   for (let i = 0; i < contexts.length; i++) {
     const context = contexts[i]!
-    progress.index = i
-    progress.cycle = context.cycle
-    progress.enabled = context.enabled ? 1 : 0
     const window = openPeakWindow()
     try {
-      progress.inBlock = 1
+      progress.enterBlock(i, context)
       await block(context)
-      progress.inBlock = 0
-      if (progress.aborted) throw new CheckAborted('the check was abandoned')
+      progress.leaveBlock()
       await settle()
       probe.gc()
     } finally {
