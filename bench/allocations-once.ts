@@ -21,6 +21,8 @@ export interface AllocationRun {
   topShare: number
   directShare: number
   extraPeak: number
+  /** Half-width of extraPeak's 95% interval on the side the verdict reads (extraPeak - low). */
+  extraPeakUncertainty: number
   samples: number
   /** Whole allocation pass, and the retained pass it comes on top of. */
   allocationMs: number
@@ -63,6 +65,7 @@ const run: AllocationRun = {
   topShare: top?.share ?? 0,
   directShare: split.direct.share,
   extraPeak: m.extraPeak,
+  extraPeakUncertainty: m.extraPeak - m.extraPeakRange.low,
   samples: m.baseline.samples + m.candidate.samples,
   allocationMs: m.durationMs,
   retainedMs: retained.durationMs,

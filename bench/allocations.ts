@@ -53,7 +53,8 @@ allocationFixtures.forEach((fixture, i) => {
     ? `median ${percent(median(runs.map((r) => r.directShare)))}, min ${percent(Math.min(...runs.map((r) => r.directShare)))}`
     : '-'
   const peaks = runs.map((r) => r.extraPeak)
-  const peak = `${size(extraPeak)}: median ${signed((median(peaks) - extraPeak) / 1024, 0)} KB, ${signed((Math.min(...peaks) - extraPeak) / 1024, 0)}..${signed((Math.max(...peaks) - extraPeak) / 1024, 0)} KB`
+  const halfWidth = median(runs.map((r) => r.extraPeakUncertainty))
+  const peak = `${size(extraPeak)}: median ${signed((median(peaks) - extraPeak) / 1024, 0)} KB, ${signed((Math.min(...peaks) - extraPeak) / 1024, 0)}..${signed((Math.max(...peaks) - extraPeak) / 1024, 0)} KB; ± ${(halfWidth / 1024).toFixed(1)} KB`
   const slowdown = median(runs.map((r) => r.sampledCyclesMs / r.plainCyclesMs))
   const time = `${Math.round(median(runs.map((r) => r.allocationMs)))} ms (${Math.round(median(runs.map((r) => r.retainedMs)))} ms retained); cycles x${slowdown.toFixed(2)}`
   rows.push(
@@ -63,6 +64,6 @@ allocationFixtures.forEach((fixture, i) => {
 
 console.log(`Allocation pass, ${RUNS} fresh processes per fixture, interval ${INTERVAL ?? DEFAULT_SAMPLING_INTERVAL} B, 20 cycles a variant after 20+ warm-up, Node ${process.version}.
 
-| fixture | truth a cycle (baseline / candidate) | median measured (error) | worst single-run error | top extra site: share | direct share (glob: the extra site's folder/**) | extra peak: truth, median and range vs truth | time: allocation pass (the retained pass it adds to); sampled cycles vs unsampled |
+| fixture | truth a cycle (baseline / candidate) | median measured (error) | worst single-run error | top extra site: share | direct share (glob: the extra site's folder/**) | extra peak (typical cycle): live truth, median and range vs truth; median ± of its 95% interval | time: allocation pass (the retained pass it adds to); sampled cycles vs unsampled |
 | --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}`)

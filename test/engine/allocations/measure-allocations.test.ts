@@ -101,6 +101,34 @@ describe('peak', () => {
   })
 })
 
+describe('peak per cycle', () => {
+  test('each cycle is read on its own: a 16 MB spike in one candidate cycle of 10 is reported, not judged as typical', async () => {
+    let sink: Buffer | undefined
+    const spikeOnce = ({ enabled, cycle }: CycleContext) => {
+      if (!enabled || cycle % 10 !== 3) return
+      // 16 MB of external memory, garbage at once: the cycle's forced GC finds it not yet collected.
+      sink = Buffer.alloc(16 * MB, cycle)
+      sink = undefined
+    }
+    const m = await measureAllocations(spikeOnce, { cycles: 10, warmup: 5 })
+    expect(m.candidate.cyclePeaks).toHaveLength(10)
+    // The spike is in the record, as the variant's highest point and as one cycle's peak...
+    expect(m.candidate.peakAboveStart).toBeGreaterThan(15 * MB)
+    expect(m.candidate.cyclePeaks.filter((bytes) => bytes > 15 * MB)).toHaveLength(1)
+    // ...but the typical cycle of each variant holds nothing, and so does the extra with its interval.
+    expect(Math.abs(m.extraPeak)).toBeLessThan(256 * 1024)
+    expect(m.extraPeakRange.high).toBeLessThan(MB)
+  })
+
+  test('a candidate that peaks 16 MB higher in every cycle: the interval is tight around the shift', () => {
+    const m = results.get('allocations-peak-16mb')!
+    expect(m.extraPeakRange.low).toBeGreaterThanOrEqual(16 * MB)
+    expect(m.extraPeakRange.low).toBeLessThanOrEqual(m.extraPeak)
+    expect(m.extraPeakRange.high).toBeGreaterThanOrEqual(m.extraPeak)
+    expect(m.candidate.cyclePeaks.every((bytes) => bytes >= 16 * MB)).toBe(true)
+  })
+})
+
 describe('protocol', () => {
   test('warm-up and baseline disabled, then the candidate enabled; contexts frozen, cycles unique', async () => {
     const seen: CycleContext[] = []
