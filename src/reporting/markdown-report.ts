@@ -182,7 +182,7 @@ function figuresTable(check: ReportCheck): string {
       'peak heap in a cycle (median)',
       formatSize(peak.baseline),
       formatSize(peak.candidate),
-      emphasise(`${formatSignedSize(peak.extra)} ±${formatSize(peak.uncertainty)}`, findingOf(check, 'peak')?.over),
+      emphasise(`${formatSignedSize(peak.extra)}${peak.extra > peak.low ? ` ±${formatSize(peak.extra - peak.low)}` : ''}`, findingOf(check, 'peak')?.over),
       limits.peak === undefined ? '–' : formatSize(limits.peak),
       verdictOf(['peak']),
     ]))
@@ -225,7 +225,7 @@ function findingText(finding: Finding, cycles: number): string {
     case 'direct':
       return `${subject} allocates ${formatSignedSize(finding.measured)}/cycle more in its own files${plusMinus(formatSize(finding.uncertainty))}; limit ${formatRate(finding.limit)}`
     case 'peak':
-      return `${subject}'s heap peaks ${formatSignedSize(finding.measured)} higher than the baseline's in a typical cycle (±${formatSize(finding.uncertainty)}); limit ${formatSize(finding.limit)}`
+      return `${subject}'s heap peaks ${formatSignedSize(finding.measured)} higher than the baseline's in a typical cycle${plusMinus(formatSize(finding.uncertainty))}; limit ${formatSize(finding.limit)}`
   }
 }
 

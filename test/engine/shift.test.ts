@@ -68,6 +68,12 @@ describe('shiftBetween', () => {
     expect(covered / trials).toBeLessThan(0.975)
   })
 
+  test('samples too small for a 95% interval get an unbounded one, so no limit fails on them', () => {
+    expect(shiftBetween([1, 2, 3], [101, 102, 103])).toEqual({ estimate: 100, low: -Infinity, high: Infinity })
+    // 4 against 4 is the smallest with a bound: the extreme differences.
+    expect(shiftBetween([1, 2, 3, 4], [101, 102, 103, 104])).toEqual({ estimate: 100, low: 97, high: 103 })
+  })
+
   test('refuses an empty side', () => {
     expect(() => shiftBetween([], [1])).toThrow(RangeError)
   })

@@ -239,6 +239,8 @@ async function runVariant(
   // A clean start: what came before (the marker, the previous variant's results) is collected here.
   const start = createSeries(1)
   await collectAndRead(probe, start, 0)
+  // Reading the heap made garbage of its own: the first cycle starts as clean as the others.
+  scavenge()
   let cycleStart = start.data[0]!
   const cyclesStarted = performance.now()
   for (let i = 0; i < contexts.length; i++) {

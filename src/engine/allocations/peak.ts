@@ -56,14 +56,14 @@ export interface PeakReading {
   /** Highest used heap just before any of its GCs; -1 when there was none. */
   bytes: number
   gcs: number
-  /** Used heap just after its last GC (the forced one that ends a cycle); -1 when there was none. */
+  /** Used heap just after its last full GC (the forced one that ends a cycle); -1 when there was none. */
   after: number
 }
 
 export function peakOf(result: GcStatistics): PeakReading {
   let bytes = -1
   for (const entry of result.statistics) bytes = Math.max(bytes, dataBytes(entry.beforeGC))
-  const last = result.statistics.at(-1)
+  const last = result.statistics.findLast((entry) => entry.gcType === 'MarkSweepCompact')
   return { bytes, gcs: result.statistics.length, after: last ? dataBytes(last.afterGC) : -1 }
 }
 

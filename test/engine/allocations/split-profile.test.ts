@@ -65,24 +65,26 @@ describe('splitProfile', () => {
 })
 
 /** One GC's statistics as v8.GCProfiler reports them, with only the fields peakOf reads. */
-function gc(external: number, spaces: Record<string, number>, after: Record<string, number> = {}) {
+function gc(external: number, spaces: Record<string, number>, after: Record<string, number> = {}, gcType = 'Scavenge') {
   const figures = (externalMemory: number, used: Record<string, number>) => ({
     heapStatistics: { externalMemory },
     heapSpaceStatistics: Object.entries(used).map(([spaceName, spaceUsedSize]) => ({ spaceName, spaceUsedSize })),
   })
-  return { gcType: 'Scavenge', beforeGC: figures(external, spaces), afterGC: figures(0, after) }
+  return { gcType, beforeGC: figures(external, spaces), afterGC: figures(0, after) }
 }
 
 describe('peakOf', () => {
-  test('the highest before-GC data bytes (every space but read-only and code, plus external memory) and the bytes after the last GC', () => {
+  test('the highest before-GC data bytes (every space but read-only and code, plus external memory) and the bytes after the last full GC', () => {
     const result = {
       statistics: [
         gc(100, { new_space: 1000, old_space: 5000, code_space: 99_999, read_only_space: 99_999 }),
         gc(300, { new_space: 2000, old_space: 5000, trusted_space: 99_999, large_object_space: 1000 }),
-        gc(0, { new_space: 10, old_space: 5000 }, { new_space: 0, old_space: 4000, code_space: 99_999 }),
+        gc(0, { new_space: 10, old_space: 5000 }, { new_space: 0, old_space: 4000, code_space: 99_999 }, 'MarkSweepCompact'),
+        // A scavenge after the full GC is not the cycle's end.
+        gc(0, { new_space: 10, old_space: 4000 }, { new_space: 0, old_space: 3990 }),
       ],
     }
-    expect(peakOf(result)).toEqual({ bytes: 8300, gcs: 3, after: 4000 })
+    expect(peakOf(result)).toEqual({ bytes: 8300, gcs: 4, after: 4000 })
   })
 
   test('no GC: -1', () => {
