@@ -295,7 +295,7 @@ const CASES: Case[] = [
     setup: FIXTURE,
     body: 'block hangs in warm-up',
     state: 'failed',
-    message: () => TIMED_OUT(1000, 'expect(block).not.toLeakMemory()', 'warm-up cycle 3 ({ enabled: false, cycle: 2 })'),
+    message: () => TIMED_OUT(5000, 'expect(block).not.toLeakMemory()', 'warm-up cycle 3 ({ enabled: false, cycle: 2 })'),
     after: 'unchanged',
   },
   {
@@ -303,7 +303,7 @@ const CASES: Case[] = [
     setup: FIXTURE,
     body: 'block hangs in the candidate',
     state: 'failed',
-    message: () => TIMED_OUT(3000, 'expect(block).toStayWithinMemoryBudget("tiny")', 'candidate cycle 3 of 5 ({ enabled: true, cycle: 7 })'),
+    message: () => TIMED_OUT(15_000, 'expect(block).toStayWithinMemoryBudget("tiny")', 'candidate cycle 3 of 5 ({ enabled: true, cycle: 7 })'),
     after: 'unchanged',
   },
   {
