@@ -35,7 +35,7 @@ describe('watch mode', () => {
     const second = await watch.run(2)
     expect(second.states, whyOf(second)).toEqual({ 'a budget the block breaks': 'failed', 'a budget the file lacks': 'failed', 'a leak check': 'passed' })
     // The summary table is printed again, from this run's measurements.
-    expect(second.output).toMatch(/"cache" +a budget the block breaks +5\+5 +/)
+    expect(second.output).toMatch(/"cache" +a budget the block breaks +10\+10 +/)
     expect(second.output).not.toMatch(/Memory budgets recorded/)
   })
 
