@@ -3,6 +3,7 @@ import type { FullGc } from './full-gc.ts'
 import type { HeapSeries } from './heap-reading.ts'
 import { CheckProgress, Loop } from './progress.ts'
 import { settle } from './settle.ts'
+import { now } from './own-timers.ts'
 
 /** What the block receives each cycle. */
 export interface CycleContext {
@@ -106,10 +107,10 @@ export async function collectAndRead(probe: HeapProbe, series: HeapSeries, index
  * drop megabytes of its own caches, which would otherwise read as the next cycle shrinking the heap.
  */
 async function snapshotAndReread(probe: HeapProbe, series: HeapSeries, index: number, schedule: SnapshotSchedule, which: number): Promise<void> {
-  const started = performance.now()
+  const started = now()
   v8.writeHeapSnapshot(schedule.files[which]!)
   await collectAndRead(probe, series, index)
-  schedule.writeMs += performance.now() - started
+  schedule.writeMs += now() - started
 }
 
 /** Frozen contexts for `count` cycles starting at `first`, made up front. */

@@ -4,6 +4,7 @@ import { estimateGrowth, type GrowthEstimate } from './growth.ts'
 import { CheckProgress } from './progress.ts'
 import { createSeries, type HeapSeries } from './heap-reading.ts'
 import { estimateRetained, type RetainedEstimate } from './retained.ts'
+import { now } from './own-timers.ts'
 
 export interface MeasurePlan {
   /**
@@ -58,7 +59,7 @@ export interface BudgetMeasurement extends Common {
  * `measured` readings from the reference on. The reference is the measured loop's own first reading.
  */
 async function warmUp(block: Block, plan: MeasurePlan, probe: HeapProbe, measured: number, progress?: CheckProgress) {
-  const started = performance.now()
+  const started = now()
   const maxWarmup = plan.warmup * WARMUP_EXTENSION
   const series = createSeries(2 + maxWarmup + measured)
   // Warm-up runs on, up to maxWarmup, until V8 stops compiling: tier-up keeps adding feedback and
@@ -85,7 +86,7 @@ export async function measureLeak(block: Block, plan: MeasurePlan, probe: HeapPr
     warmupRun,
     variant: variantOf(series, reference, cycles + 1),
     warmupReadings: Array.from(series.data.subarray(1, 1 + warmupRun)),
-    durationMs: performance.now() - started,
+    durationMs: now() - started,
   }
 }
 
@@ -146,7 +147,7 @@ export async function measureBudget(block: Block, plan: MeasurePlan, probe: Heap
     },
     retained: estimateRetained(series.data, reference, candidateFit, cycles, candidateWarmupRun + cycles),
     warmupReadings: Array.from(series.data.subarray(1, 1 + warmupRun)),
-    durationMs: performance.now() - started,
+    durationMs: now() - started,
   }
 }
 

@@ -1,4 +1,5 @@
 import { onTestFinished } from 'vitest'
+import { ownClearTimeout, ownSetTimeout } from '../engine/own-timers.ts'
 
 /** What the guard may do with a check that outlived its test. */
 export interface CheckControl {
@@ -53,8 +54,9 @@ export function failIfNotAwaited(check: Promise<unknown>, call: string, test: ob
   })
 }
 
+/** Waits on Node's own timer: the test may have faked or replaced the global one (own-timers.ts). */
 async function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined
-  await Promise.race([promise.catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))])
-  clearTimeout(timer)
+  await Promise.race([promise.catch(() => undefined), new Promise<void>((resolve) => (timer = ownSetTimeout(resolve, ms)))])
+  ownClearTimeout(timer)
 }

@@ -12,6 +12,7 @@ import { openPeakWindow } from './peak.ts'
 import { openHeapSampler, type SamplingProfile } from './sampling.ts'
 import { splitProfile } from './split-profile.ts'
 import { extraSites, fileOf, reduceProfile, type AllocationSite, type ExtraSite, type ProfileCallFrame, type ProfileNode } from './sites.ts'
+import { now } from '../own-timers.ts'
 
 /**
  * The allocation pass: how much each variant allocates per cycle (garbage included), where, and how
@@ -162,7 +163,7 @@ export async function measureAllocations(
   plan: AllocationPlan,
   options: AllocationOptions = {},
 ): Promise<AllocationMeasurement> {
-  const started = performance.now()
+  const started = now()
   const { cycles, warmup } = plan
   if (!Number.isInteger(cycles) || cycles < 1) throw new RangeError(`cycles must be a whole number of at least 1; got ${cycles}`)
   const interval = options.samplingInterval ?? DEFAULT_SAMPLING_INTERVAL
@@ -205,7 +206,7 @@ export async function measureAllocations(
     extraSites: extraSites(candidate.sites, baseline.sites, { interval, cycles }),
     extraPeak,
     extraPeakRange: { low, high },
-    durationMs: performance.now() - started,
+    durationMs: now() - started,
   }
 }
 
@@ -242,7 +243,7 @@ async function runVariant(
   // Reading the heap made garbage of its own: the first cycle starts as clean as the others.
   scavenge()
   let cycleStart = start.data[0]!
-  const cyclesStarted = performance.now()
+  const cyclesStarted = now()
   for (let i = 0; i < contexts.length; i++) {
     const context = contexts[i]!
     const window = openPeakWindow()
@@ -261,7 +262,7 @@ async function runVariant(
       if (reading.after >= 0) cycleStart = reading.after
     }
   }
-  return { start: start.data[0]!, peaks, starts, gcs, cyclesMs: performance.now() - cyclesStarted }
+  return { start: start.data[0]!, peaks, starts, gcs, cyclesMs: now() - cyclesStarted }
 }
 
 function variantOf(run: VariantRun, tree: ProfileNode, samples: number, cycles: number, interval: number): AllocationVariant {

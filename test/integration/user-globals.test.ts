@@ -1,0 +1,38 @@
+import { beforeAll, describe, expect, test } from 'vitest'
+import { runSuite, whyOf, type SuiteRun } from '../helpers/run-vitest.ts'
+
+// Users' tests fake timers, patch globals and mock Node's modules: none of it may stop a check or
+// change its verdict. Each file of fixtures/suites/user-globals does one of these, then runs the same
+// three checks; the verdicts must be those of an untouched worker.
+const setups = [
+  'fake timers (default)',
+  'fake timers (shouldAdvanceTime)',
+  'fake timers (everything)',
+  'patched globals',
+  'vi.mock(node:timers)',
+]
+
+describe('checks in tests that replace the globals the tool waits on', () => {
+  let run: SuiteRun
+  beforeAll(async () => {
+    run = await runSuite('user-globals')
+  })
+
+  test.each(setups)('%s: the same verdicts as an untouched worker', (setup) => {
+    const clean = `${setup}: a clean block does not leak`
+    const leaking = `${setup}: a block keeping one object a cycle leaks`
+    const budget = `${setup}: a feature within its budget passes`
+    expect({ [clean]: run.states[clean], [leaking]: run.states[leaking], [budget]: run.states[budget] }, whyOf(run)).toEqual({
+      [clean]: 'passed',
+      [leaking]: 'failed',
+      [budget]: 'passed',
+    })
+    // Caught by what it keeps, not cut off by a timeout.
+    expect(run.errors[leaking]).toMatch(/^block leaks memory \(10 cycles after \d+ warm-up\)\n/)
+    expect(run.errors[leaking]).toContain('\n  objects   block keeps Object x10  (1 per cycle, 320 B)\n')
+  })
+
+  test('nothing else went wrong in the run', () => {
+    expect(run.unhandled).toEqual([])
+  })
+})
