@@ -11,8 +11,10 @@ import { SummaryReporter } from '../reporting/summary-reporter.ts'
 import { resolveWorkerOptions, type MemoryBudgetOptions } from './options.ts'
 import { RecordingSwitch } from './recording-switch.ts'
 
-// The setup file sits next to this module, as .ts in the repo and .js once built.
-const setupFile = fileURLToPath(new URL(`./worker-setup${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url))
+// The setup files sit next to this module, as .ts in the repo and .js once built.
+const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js'
+const setupFile = fileURLToPath(new URL(`./worker-setup${extension}`, import.meta.url))
+const browserSetupFile = fileURLToPath(new URL(`./browser-setup${extension}`, import.meta.url))
 
 // One set of reporters per Vitest instance, however many projects use the plugin: each project's
 // configureVitest call would otherwise print the table and write the report once more.
@@ -27,8 +29,10 @@ export function memoryBudget(options: MemoryBudgetOptions = {}): Plugin {
   const headroom = resolveHeadroom(options.record?.headroom)
   return {
     name: 'vitest-memory-budget',
-    config() {
-      return { test: { setupFiles: [setupFile] } }
+    config(config) {
+      // A browser project must never see the Node setup file: Vite's dependency optimizer would crawl
+      // the engine's imports (memlab, native modules) for the page.
+      return { test: { setupFiles: [config.test?.browser?.enabled ? browserSetupFile : setupFile] } }
     },
     configureVitest({ vitest, project }) {
       let recording = switches.get(vitest)
@@ -41,9 +45,7 @@ export function memoryBudget(options: MemoryBudgetOptions = {}): Plugin {
         if (report) vitest.config.reporters.push(new ReportReporter(report))
         vitest.config.reporters.push(recording, new BudgetRecorder(recording, headroom))
       }
-      // A project that shares the Vite server of the config declaring it (Vitest 5's inline projects
-      // of the same root) never sees config()'s setup file: give it here.
-      if (!project.config.setupFiles.includes(setupFile)) project.config.setupFiles.push(setupFile)
+      placeSetupFile(project.config)
       // Each project has its own root, so its own budget file.
       const workerOptions = resolveWorkerOptions(options, project.config.root)
       recording.add(project, workerOptions)
@@ -53,4 +55,18 @@ export function memoryBudget(options: MemoryBudgetOptions = {}): Plugin {
       if (!triggers.includes(workerOptions.budgetsPath)) triggers.push(workerOptions.budgetsPath)
     },
   }
+}
+
+/**
+ * Puts the plugin's setup file first in a project's list, so that it runs before the user's own
+ * setup files: the tool takes its timers and clock when it loads, before any of the user's code can
+ * fake or replace them. A project that shares the Vite server of the config declaring it (Vitest 5's
+ * inline projects of the same root) never sees config()'s setup file, so it is given here too. A
+ * browser project gets the setup file that only says checks do not run there: the engine cannot
+ * load in a page, and would fail the import of every test file.
+ */
+function placeSetupFile(config: { setupFiles: string[]; browser?: { enabled?: boolean } }): void {
+  const own = config.browser?.enabled ? browserSetupFile : setupFile
+  const others = config.setupFiles.filter((file) => file !== setupFile && file !== browserSetupFile)
+  config.setupFiles.splice(0, config.setupFiles.length, own, ...others)
 }
