@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url'
 import type { Plugin } from 'vite'
 // Brings Vitest's additions to Vite's types: `test` in the config and the `configureVitest` hook.
 import type {} from 'vitest/config'
-import type { Vitest } from 'vitest/node'
+import type { TestProject, Vitest } from 'vitest/node'
 import { resolveHeadroom } from '../budgets/record-budget.ts'
 import { BudgetRecorder } from '../reporting/budget-recorder.ts'
 import { resolveReportOptions } from '../reporting/report-options.ts'
@@ -20,6 +20,8 @@ const browserSetupFile = fileURLToPath(new URL(`./browser-setup${extension}`, im
 // configureVitest call would otherwise print the table and write the report once more.
 const switches = new WeakMap<Vitest, RecordingSwitch>()
 
+const PLUGIN_NAME = 'vitest-memory-budget'
+
 /**
  * The Vitest plugin: registers the matchers in every worker (through a setup file), hands the
  * workers their options, and adds the summary reporter next to the user's reporters.
@@ -28,7 +30,7 @@ export function memoryBudget(options: MemoryBudgetOptions = {}): Plugin {
   // Validated when the plugin is created: a wrong option fails the config, not the end of the run.
   const headroom = resolveHeadroom(options.record?.headroom)
   return {
-    name: 'vitest-memory-budget',
+    name: PLUGIN_NAME,
     config(config) {
       // A browser project must never see the Node setup file: Vite's dependency optimizer would crawl
       // the engine's imports (memlab, native modules) for the page.
@@ -45,14 +47,22 @@ export function memoryBudget(options: MemoryBudgetOptions = {}): Plugin {
         if (report) vitest.config.reporters.push(new ReportReporter(report))
         vitest.config.reporters.push(recording, new BudgetRecorder(recording, headroom))
       }
-      placeSetupFile(project.config)
-      // Each project has its own root, so its own budget file.
-      const workerOptions = resolveWorkerOptions(options, project.config.root)
-      recording.add(project, workerOptions)
-      // Editing a budget changes verdicts: watch mode reruns the tests, as for a snapshot file.
-      // Added to the resolved list so that Vitest's own triggers stay.
-      const triggers = vitest.config.forceRerunTriggers
-      if (!triggers.includes(workerOptions.budgetsPath)) triggers.push(workerOptions.budgetsPath)
+      const adopt = (each: TestProject) => {
+        placeSetupFile(each.config)
+        // Each project has its own root, so its own budget file.
+        const workerOptions = resolveWorkerOptions(options, each.config.root)
+        recording.add(each, workerOptions)
+        // Editing a budget changes verdicts: watch mode reruns the tests, as for a snapshot file.
+        // Added to the resolved list so that Vitest's own triggers stay.
+        const triggers = vitest.config.forceRerunTriggers
+        if (!triggers.includes(workerOptions.budgetsPath)) triggers.push(workerOptions.budgetsPath)
+      }
+      adopt(project)
+      // A project with a config file of its own (`projects: ['packages/*']`) does not inherit the root
+      // config's plugins: its tests would fail on "Invalid Chai property". The plugin of the config
+      // that declares the projects applies to those that lack it, with that config's options. Vitest
+      // calls this hook once every project exists.
+      for (const other of vitest.projects) if (!recording.has(other) && !hasOwnPlugin(other)) adopt(other)
     },
   }
 }
@@ -69,4 +79,9 @@ function placeSetupFile(config: { setupFiles: string[]; browser?: { enabled?: bo
   const own = config.browser?.enabled ? browserSetupFile : setupFile
   const others = config.setupFiles.filter((file) => file !== setupFile && file !== browserSetupFile)
   config.setupFiles.splice(0, config.setupFiles.length, own, ...others)
+}
+
+/** The project's own Vite config lists the plugin: its own configureVitest call sets it up. */
+function hasOwnPlugin(project: TestProject): boolean {
+  return project.vite.config.plugins.some((plugin) => plugin.name === PLUGIN_NAME)
 }

@@ -19,6 +19,10 @@ export class RecordingSwitch implements Reporter {
     this.decision = recordingDecision(updateMode(vitest))
   }
 
+  has(project: TestProject): boolean {
+    return this.projects.has(project)
+  }
+
   add(project: TestProject, options: WorkerOptions): void {
     this.projects.set(project, options)
     project.provide(PROVIDE_KEY, { ...options, recording: this.decision.record })
