@@ -9,7 +9,20 @@ export interface CheckControl {
   abort(): void
   /** Lets the next check in this worker start, whether or not this one ever comes back. */
   release(): void
+  /**
+   * Another check was refused while this one ran: tests run concurrently, and Vitest's global
+   * `expect` may then name the other test as this check's. Its test is not known for sure.
+   */
+  overlapped(): boolean
 }
+
+/** The test a check runs in, as the matcher's context gives it. */
+export interface GuardedTest {
+  /** The test's own context: its `onTestFinished` belongs to this test even when tests run concurrently. */
+  readonly context?: { readonly onTestFinished?: unknown }
+}
+
+type OnFinished = (handler: (context: { task: { result?: { errors?: Array<{ message?: string }> } } }) => unknown) => void
 
 /**
  * How long a check told to stop may take to do so. A slow block's cycle ends and the loop stops;
@@ -25,15 +38,20 @@ export const ABANDON_WAIT_MS = 500
  * next cycle boundary, so that it cannot bleed into the next test's readings, and a check whose
  * block never settles does not hold up the worker's next check.
  */
-export function failIfNotAwaited(check: Promise<unknown>, call: string, test: object | undefined, control: CheckControl): void {
+export function failIfNotAwaited(check: Promise<unknown>, call: string, test: GuardedTest, control: CheckControl): void {
   let settled = false
   const done = () => {
     settled = true
   }
   check.then(done, done)
-  onTestFinished(async ({ task }) => {
-    // Concurrent tests may see another test's hook: only the test that made the check judges it.
-    if (settled || (test && task !== test)) return
+  // The global onTestFinished attaches to whichever test started last, which is not this check's
+  // when tests run concurrently: the test's own context says which test it is.
+  const own = test.context?.onTestFinished
+  const onFinished = (typeof own === 'function' ? own : onTestFinished) as OnFinished
+  onFinished(async ({ task }) => {
+    // Only the test that made the check judges it; and with checks overlapping (concurrent tests on
+    // the global expect), which test that is cannot be known: the refused check's test fails instead.
+    if (settled || task !== test || control.overlapped()) return
     const timedOut = task.result?.errors?.some((error) => /timed out/i.test(error.message ?? ''))
     // Where it is now, before being told to stop: the cycle that held the test up.
     const where = control.where()

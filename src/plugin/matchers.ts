@@ -8,11 +8,12 @@ import type { Block, HeapProbe } from '../engine/cycles.ts'
 import { CheckAborted, CheckProgress, describeProgress } from '../engine/progress.ts'
 import { budgetRecord, leakRecord, META_KEY, type CheckRecord } from '../reporting/check-record.ts'
 import { formatBudgetVerdict, formatLeakVerdict } from '../verdict/format-verdict.ts'
-import { failIfNotAwaited } from './await-guard.ts'
+import { failIfNotAwaited, type GuardedTest } from './await-guard.ts'
 
 interface MatcherContext {
   isNot: boolean
-  task?: { meta: TaskMeta }
+  /** The test the check runs in; none in beforeAll and afterAll hooks. */
+  task?: { meta: TaskMeta; type?: string } & GuardedTest
 }
 
 interface MatcherResult {
@@ -36,7 +37,7 @@ export interface MatcherEnvironment {
  */
 export function createMatchers(environment: MatcherEnvironment) {
   const { probe, budgetsPath, root } = environment
-  let running: { call: string } | undefined
+  let running: { call: string; overlapped: boolean } | undefined
 
   /**
    * Runs one check at a time per worker: two at once would read each other's memory
@@ -44,12 +45,13 @@ export function createMatchers(environment: MatcherEnvironment) {
    * settled); the check's own finally then leaves alone a lock another check holds by then.
    */
   function exclusive<T>(call: string, progress: CheckProgress, kind: 'budget' | 'leak', cycles: number, run: () => Promise<T>) {
-    const token = { call }
+    const token = { call, overlapped: false }
     const release = () => {
       if (running === token) running = undefined
     }
     const check = (async () => {
       if (running) {
+        running.overlapped = true
         throw new Error(
           `${call} started while ${running.call} was still measuring in the same worker. Memory checks read the ` +
             'whole heap and cannot overlap: run them in tests that are not concurrent.',
@@ -68,6 +70,7 @@ export function createMatchers(environment: MatcherEnvironment) {
         progress.aborted = true
       },
       release,
+      overlapped: () => token.overlapped,
     }
     return { check, control }
   }
@@ -80,6 +83,7 @@ export function createMatchers(environment: MatcherEnvironment) {
           `${call}: a budget cannot be negated. To check that a block breaks a budget, tighten the budget instead.`,
         )
       }
+      const test = assertInTest(this.task, call)
       assertBlock(block, call)
       if (typeof name !== 'string' || name === '') {
         throw new TypeError(`${call}: the budget name must be a non-empty string, got ${describe(name)}`)
@@ -92,13 +96,14 @@ export function createMatchers(environment: MatcherEnvironment) {
         // Recording (vitest -u): the limits are being rewritten from this very measurement.
         return { pass: recording || outcome.verdict.pass, message: () => formatBudgetVerdict(outcome.verdict, outcome.measurement, budget, { ...outcome, root }) }
       })
-      failIfNotAwaited(check, call, this.task, control)
+      failIfNotAwaited(check, call, test, control)
       return settleAbandoned(check, false)
     },
 
     /** pass means "leaks": use it as `.not.toLeakMemory()`. */
     toLeakMemory(this: MatcherContext, block: unknown, options?: unknown): Promise<MatcherResult> {
       const call = `expect(block).${this.isNot ? 'not.' : ''}toLeakMemory()`
+      const test = assertInTest(this.task, call)
       assertBlock(block, call)
       const plan = resolveLeakOptions(options)
       const progress = new CheckProgress()
@@ -107,7 +112,7 @@ export function createMatchers(environment: MatcherEnvironment) {
         record(this, leakRecord(outcome))
         return { pass: !outcome.verdict.pass, message: () => formatLeakVerdict(outcome.verdict, outcome.measurement, outcome) }
       })
-      failIfNotAwaited(check, call, this.task, control)
+      failIfNotAwaited(check, call, test, control)
       return settleAbandoned(check, this.isNot)
     },
   }
@@ -125,6 +130,18 @@ async function settleAbandoned(check: Promise<MatcherResult>, isNot: boolean): P
     if (error instanceof CheckAborted) return { pass: !isNot, message: () => '' }
     throw error
   }
+}
+
+/**
+ * A check decides a test's result, fills that test's row of the table, and is guarded by that test's
+ * end. beforeAll and afterAll run outside any test: refused there, rather than pass unseen.
+ */
+function assertInTest(task: MatcherContext['task'], call: string): NonNullable<MatcherContext['task']> {
+  if (task && (task.type === undefined || task.type === 'test')) return task
+  throw new TypeError(
+    `${call} was called outside a test (in beforeAll or afterAll?): a memory check decides the result of the test it ` +
+      'runs in. Call it inside test() (or in beforeEach/afterEach, which run as part of each test).',
+  )
 }
 
 function assertBlock(block: unknown, call: string): asserts block is Block {
