@@ -9,7 +9,7 @@ import { inSnapshotDir, judgeWithObjects, snapshotRefusal } from './snapshot-run
 
 /**
  * A budget check: the retained pass (post-GC heap after every cycle, heap snapshots around each
- * variant), then the allocation pass (V8's sampling heap profiler, in cycles of its own so that it
+ * variant), then, when the budget limits allocations, the allocation pass (V8's sampling heap profiler, in cycles of its own so that it
  * cannot disturb the retained readings; it sees allocation per cycle, so one-time costs the first
  * pass paid do not matter to it).
  *
@@ -63,7 +63,17 @@ export async function runBudgetCheck(
   })
 }
 
-async function allocationPass(block: Block, budget: ResolvedBudget, probe: HeapProbe, root: string, progress: CheckProgress): Promise<AllocationEvidence> {
+/**
+ * The allocation pass runs the whole check again (warm-up, both variants) under the sampling
+ * profiler: about half of a check's time. It runs when a limit reads it; a budget of retained memory
+ * and leaks alone is judged, and reported, without allocation figures.
+ */
+export function measuresAllocations(budget: ResolvedBudget): boolean {
+  return budget.allocated !== undefined || budget.direct !== undefined || budget.peak !== undefined || budget.sites?.direct !== undefined
+}
+
+async function allocationPass(block: Block, budget: ResolvedBudget, probe: HeapProbe, root: string, progress: CheckProgress): Promise<AllocationEvidence | undefined> {
+  if (!measuresAllocations(budget)) return undefined
   progress.pass = Pass.allocation
   const measurement = await measureAllocations(block, budget, { probe, progress })
   const globs = budget.sites?.direct
