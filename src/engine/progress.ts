@@ -19,6 +19,8 @@ export const Pass = {
 /** Which loop of the pass: the field `loop` holds one of these. */
 export const Loop = { warmup: 0, measured: 1 } as const
 
+import { now } from './own-timers.ts'
+
 /** Thrown by the loops once `aborted` is set: the check was abandoned, nobody reads its result. */
 export class CheckAborted extends Error {
   override name = 'CheckAborted'
@@ -36,6 +38,17 @@ export class CheckProgress {
   inBlock = 0
   /** Set from outside to stop the check at the next cycle boundary; the loops then throw CheckAborted. */
   aborted = false
+  /** Calls of the block that have returned, over every pass. */
+  calls = 0
+  /**
+   * Where the time went, in ms on Node's own clock: [the check's start, the block's time so far, the
+   * current call's start]. Written in place, so that timing allocates nothing that outlives a cycle.
+   */
+  readonly clock = new Float64Array(3)
+
+  constructor() {
+    this.clock[0] = now()
+  }
 
   /** A loop begins, before its first reading. Throws CheckAborted if the check was abandoned. */
   startLoop(loop: number): void {
@@ -51,11 +64,14 @@ export class CheckProgress {
     this.cycle = context.cycle
     this.enabled = context.enabled ? 1 : 0
     this.inBlock = 1
+    this.clock[2] = now()
   }
 
   /** The block has returned and settled. Throws CheckAborted if the check was abandoned meanwhile. */
   leaveBlock(): void {
     this.inBlock = 0
+    this.clock[1] = this.clock[1]! + (now() - this.clock[2]!)
+    this.calls++
     this.stopIfAborted()
   }
 
@@ -83,4 +99,31 @@ export function describeProgress(progress: CheckProgress, kind: 'budget' | 'leak
   const context = `({ enabled: ${enabled === 1}, cycle: ${cycle} })`
   return `${within}${loopName} cycle ${ordinal} ${context}, ` +
     (inBlock ? "whose block's promise had not settled" : 'after its block had returned, while collecting garbage and reading the heap')
+}
+
+/**
+ * Where a check's time went, for a check cut off by its test's timeout, and what to do about it:
+ * a block that never settles, a slow block, or the tool's own work (full GCs, heap snapshots and
+ * their analysis, which grow with the worker's heap and the machine's load).
+ */
+export function describeTimeSpent(progress: CheckProgress): string {
+  const [started = 0, finishedCalls = 0, callStarted = 0] = progress.clock
+  const at = now()
+  const total = at - started
+  const block = finishedCalls + (progress.inBlock ? at - callStarted : 0)
+  const tool = Math.max(0, total - block)
+  const calls = progress.calls + progress.inBlock
+  const account = `In its ${seconds(total)}, the block ran ${seconds(block)} (${calls} ${calls === 1 ? 'call' : 'calls'}) and the tool ${seconds(tool)} (a full GC and a heap reading after every call, heap snapshots, their analysis).`
+  const more = "give the test more time (test('…', fn, 60_000), or testTimeout in the config)"
+  if (progress.inBlock && at - callStarted >= tool) {
+    return `${account} A block whose promise never settles hangs its check there: look at what that cycle waits for. A block that is only slow needs more time: ${more}, or fewer cycles.`
+  }
+  if (block > tool) {
+    return `${account} Most of it was the block's, which a check runs many times (warm-up, then every cycle of each variant): ${more}, or fewer cycles, or less work per call.`
+  }
+  return `${account} Most of it was the tool's own, which grows with the worker's heap and the machine's load: ${more}, or fewer cycles.`
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`
 }

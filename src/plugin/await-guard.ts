@@ -5,6 +5,8 @@ import { ownClearTimeout, ownSetTimeout } from '../engine/own-timers.ts'
 export interface CheckControl {
   /** Where the check is, in words: which pass, cycle and variant (describeProgress). */
   where(): string
+  /** Where its time went and what to do about it (describeTimeSpent). */
+  timeSpent(): string
   /** Stops the check at its next cycle boundary, before it reads the heap again. */
   abort(): void
   /** Lets the next check in this worker start, whether or not this one ever comes back. */
@@ -55,16 +57,12 @@ export function failIfNotAwaited(check: Promise<unknown>, call: string, test: Gu
     const timedOut = task.result?.errors?.some((error) => /timed out/i.test(error.message ?? ''))
     // Where it is now, before being told to stop: the cycle that held the test up.
     const where = control.where()
+    const timeSpent = control.timeSpent()
     control.abort()
     await settledWithin(check, ABANDON_WAIT_MS)
     control.release()
     if (timedOut) {
-      throw new Error(
-        `${call} was still measuring when the test timed out: in ${where}. A block whose promise never ` +
-          'settles hangs its check there: look at what that cycle waits for. A slow block needs more time: ' +
-          'memory checks run it many times (warm-up, then every cycle of each variant, with a full GC after ' +
-          "each), so give the test more time, e.g. test('…', fn, 60_000), or fewer cycles.",
-      )
+      throw new Error(`${call} was still measuring when the test timed out: in ${where}. ${timeSpent}`)
     }
     throw new Error(
       `${call} was not awaited, so its verdict could not fail this test. Memory checks are asynchronous: write\n\n  await ${call}\n`,

@@ -5,7 +5,7 @@ import { resolveBudgetForRun } from '../budgets/resolve-for-update.ts'
 import { runBudgetCheck } from '../checks/budget-check.ts'
 import { runLeakCheck } from '../checks/leak-check.ts'
 import type { Block, HeapProbe } from '../engine/cycles.ts'
-import { CheckAborted, CheckProgress, describeProgress } from '../engine/progress.ts'
+import { CheckAborted, CheckProgress, describeProgress, describeTimeSpent } from '../engine/progress.ts'
 import { budgetRecord, leakRecord, META_KEY, type CheckRecord } from '../reporting/check-record.ts'
 import { formatBudgetVerdict, formatLeakVerdict } from '../verdict/format-verdict.ts'
 import { failIfNotAwaited, type GuardedTest } from './await-guard.ts'
@@ -66,6 +66,7 @@ export function createMatchers(environment: MatcherEnvironment) {
     })()
     const control = {
       where: () => describeProgress(progress, kind, cycles),
+      timeSpent: () => describeTimeSpent(progress),
       abort: () => {
         progress.aborted = true
       },

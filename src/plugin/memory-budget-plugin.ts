@@ -8,7 +8,7 @@ import { BudgetRecorder } from '../reporting/budget-recorder.ts'
 import { resolveReportOptions } from '../reporting/report-options.ts'
 import { ReportReporter } from '../reporting/report-reporter.ts'
 import { SummaryReporter } from '../reporting/summary-reporter.ts'
-import { resolveWorkerOptions, type MemoryBudgetOptions } from './options.ts'
+import { resolveWorkerOptions, validateTestTimeout, type MemoryBudgetOptions } from './options.ts'
 import { RecordingSwitch } from './recording-switch.ts'
 
 // The setup files sit next to this module, as .ts in the repo and .js once built.
@@ -29,6 +29,7 @@ const PLUGIN_NAME = 'vitest-memory-budget'
 export function memoryBudget(options: MemoryBudgetOptions = {}): Plugin {
   // Validated when the plugin is created: a wrong option fails the config, not the end of the run.
   const headroom = resolveHeadroom(options.record?.headroom)
+  validateTestTimeout(options.testTimeout)
   return {
     name: PLUGIN_NAME,
     config(config) {
@@ -50,7 +51,7 @@ export function memoryBudget(options: MemoryBudgetOptions = {}): Plugin {
       const adopt = (each: TestProject) => {
         placeSetupFile(each.config)
         // Each project has its own root, so its own budget file.
-        const workerOptions = resolveWorkerOptions(options, each.config.root)
+        const workerOptions = resolveWorkerOptions(options, each.config.root, each.config.testTimeout)
         recording.add(each, workerOptions)
         // Editing a budget changes verdicts: watch mode reruns the tests, as for a snapshot file.
         // Added to the resolved list so that Vitest's own triggers stay.

@@ -22,7 +22,21 @@ export interface MemoryBudgetOptions {
   report?: ReportOption
   /** How `vitest -u` records budgets: the headroom above each measurement. */
   record?: RecordOptions
+  /**
+   * The test timeout, in milliseconds, of test files that call a memory matcher, when the project
+   * keeps Vitest's default of 5 s: a check runs its block dozens of times with a full GC after each,
+   * which a loaded CI machine cannot always do in 5 s. A timeout the project sets itself (other than
+   * 5 s), or one given to a test, is kept. `false` leaves every timeout as it is.
+   * @default 60_000
+   */
+  testTimeout?: number | false
 }
+
+/** Vitest's default test timeout in the Node environments. */
+export const VITEST_DEFAULT_TEST_TIMEOUT = 5_000
+
+/** The timeout files with memory checks get, unless the project sets one. */
+export const MEMORY_TEST_TIMEOUT = 60_000
 
 /** What the plugin hands every worker, through Vitest's `provide`/`inject`. */
 export interface WorkerOptions {
@@ -35,10 +49,28 @@ export interface WorkerOptions {
    * missing budgets are measured, for the main process to write.
    */
   recording?: boolean
+  /** The test timeout of files that call a memory matcher (MemoryBudgetOptions.testTimeout), when raised. */
+  testTimeout?: number
 }
 
 export const PROVIDE_KEY = 'vitest-memory-budget'
 
-export function resolveWorkerOptions(options: MemoryBudgetOptions, root: string): WorkerOptions {
-  return { budgetsPath: path.resolve(root, options.budgets ?? 'memory-budgets.json'), root: path.resolve(root) }
+/** Throws, when the plugin is created, on a testTimeout that is neither a positive number nor false. */
+export function validateTestTimeout(value: unknown): void {
+  if (value === undefined || value === false) return
+  if (typeof value === 'number' && Number.isFinite(value) && value > 0) return
+  throw new TypeError(
+    `vitest-memory-budget: the testTimeout option must be a positive number of milliseconds or false, got ${JSON.stringify(value) ?? String(value)}`,
+  )
+}
+
+/** `projectTimeout`: the project's resolved test timeout, which a raised one never lowers. */
+export function resolveWorkerOptions(options: MemoryBudgetOptions, root: string, projectTimeout = VITEST_DEFAULT_TEST_TIMEOUT): WorkerOptions {
+  const wanted = options.testTimeout ?? MEMORY_TEST_TIMEOUT
+  const raise = wanted !== false && projectTimeout === VITEST_DEFAULT_TEST_TIMEOUT && wanted > projectTimeout
+  return {
+    budgetsPath: path.resolve(root, options.budgets ?? 'memory-budgets.json'),
+    root: path.resolve(root),
+    ...(raise && { testTimeout: wanted }),
+  }
 }

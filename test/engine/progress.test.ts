@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest'
 import { measureAllocations } from '../../src/engine/allocations/index.ts'
 import type { CycleContext, HeapProbe } from '../../src/engine/cycles.ts'
 import { measureBudget, measureLeak } from '../../src/engine/measure.ts'
-import { CheckAborted, CheckProgress, describeProgress, Loop, Pass } from '../../src/engine/progress.ts'
+import { now } from '../../src/engine/own-timers.ts'
+import { CheckAborted, CheckProgress, describeProgress, describeTimeSpent, Loop, Pass } from '../../src/engine/progress.ts'
 
 /** A probe that counts collections and reads a constant heap: the protocol without V8. */
 function countingProbe() {
@@ -99,5 +100,43 @@ describe('describeProgress', () => {
     ['reading snapshots', { pass: Pass.analysis }, 'budget', 'reading the heap snapshots, after every cycle had run'],
   ])('%s', (_, fields, kind, words) => {
     expect(describeProgress(at(fields), kind, 20)).toBe(words)
+  })
+})
+
+describe('where a cut-off check spent its time', () => {
+  /** A progress whose check started `totalMs` ago, its block having run `blockMs` over `calls` calls. */
+  function spent(totalMs: number, blockMs: number, calls: number, inBlockForMs?: number): CheckProgress {
+    const progress = new CheckProgress()
+    const at = now()
+    progress.clock[0] = at - totalMs
+    progress.clock[1] = blockMs
+    progress.calls = calls
+    if (inBlockForMs !== undefined) {
+      progress.inBlock = 1
+      progress.clock[2] = at - inBlockForMs
+    }
+    return progress
+  }
+  const account = (total: string, block: string, calls: string, tool: string) =>
+    `In its ${total}, the block ran ${block} (${calls}) and the tool ${tool} (a full GC and a heap reading after every call, heap snapshots, their analysis).`
+  const more = "give the test more time (test('…', fn, 60_000), or testTimeout in the config)"
+
+  test("mostly the tool's own work", () => {
+    expect(describeTimeSpent(spent(5000, 400, 57))).toBe(
+      `${account('5.0 s', '0.4 s', '57 calls', '4.6 s')} Most of it was the tool's own, which grows with the worker's heap and the machine's load: ${more}, or fewer cycles.`,
+    )
+  })
+
+  test("mostly the block's", () => {
+    expect(describeTimeSpent(spent(12_000, 9000, 1))).toBe(
+      `${account('12 s', '9.0 s', '1 call', '3.0 s')} Most of it was the block's, which a check runs many times (warm-up, then every cycle of each variant): ${more}, or fewer cycles, or less work per call.`,
+    )
+  })
+
+  test('a call that has not returned, longer than all the tool did: a block that may never settle', () => {
+    // 3 calls returned in 0.1 s, the fourth has run for 4 s of the 5.
+    expect(describeTimeSpent(spent(5000, 100, 3, 4000))).toBe(
+      `${account('5.0 s', '4.1 s', '4 calls', '0.9 s')} A block whose promise never settles hangs its check there: look at what that cycle waits for. A block that is only slow needs more time: ${more}, or fewer cycles.`,
+    )
   })
 })
