@@ -8,6 +8,8 @@ export interface CheckControl {
   abort(): void
   /** Lets the next check in this worker start, whether or not this one ever comes back. */
   release(): void
+  /** Records the check as cut short, and where, for the table and the report. */
+  recordCut(cause: 'timed out' | 'not awaited', where: string): void
 }
 
 /**
@@ -36,6 +38,7 @@ export function failIfNotAwaited(check: Promise<unknown>, call: string, test: ob
     const timedOut = task.result?.errors?.some((error) => /timed out/i.test(error.message ?? ''))
     // Where it is now, before being told to stop: the cycle that held the test up.
     const where = control.where()
+    control.recordCut(timedOut ? 'timed out' : 'not awaited', where)
     control.abort()
     await settledWithin(check, ABANDON_WAIT_MS)
     control.release()
