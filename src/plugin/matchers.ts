@@ -65,7 +65,8 @@ export function createMatchers(environment: MatcherEnvironment) {
     }
     const check = (async () => {
       if (running) {
-        cut('aborted', `refused: ${running.call} was measuring in the same worker`, 'before its first cycle')
+        // No cycle ran: no where.
+        cut('aborted', `refused: ${running.call} was measuring in the same worker`, '')
         throw new Error(
           `${call} started while ${running.call} was still measuring in the same worker. Memory checks read the ` +
             'whole heap and cannot overlap: run them in tests that are not concurrent.',

@@ -104,7 +104,10 @@ export interface CheckCut {
   verdict: 'timed out' | 'aborted'
   /** Why, in a few words: `the test timed out`, `not awaited: its test ended first`, `error: boom`. */
   reason: string
-  /** Where the check was: `candidate cycle 3 of 5 ({ enabled: true, cycle: 7 }), whose block's promise had not settled`. */
+  /**
+   * Where the check was: `candidate cycle 3 of 5 ({ enabled: true, cycle: 7 }), whose block's
+   * promise had not settled`; empty when it never started (refused).
+   */
   where: string
 }
 

@@ -63,7 +63,7 @@ function summaryTable(checks: readonly ReportCheck[], detailed: ReadonlySet<Repo
       VERDICT_CELL[check.verdict],
       detailed.has(check) ? `[${name}](#${headingSlug(heading(check))})` : name,
       `${cell(check.file)} › ${cell(check.test)}`,
-      check.block ? `${check.cycles}` : `${check.cycles}+${check.cycles}`,
+      check.matcher === 'toLeakMemory' ? `${check.cycles}` : `${check.cycles}+${check.cycles}`,
       retainedCell(check),
       growthCell(check),
       objectsCell(check),
@@ -144,7 +144,7 @@ function earlierAttemptsSection(checks: readonly ReportCheck[]): string {
 
 function context(check: ReportCheck): string {
   if (check.cut) {
-    const planned = check.block ? `${check.cycles} cycles` : `${check.cycles} cycles per variant`
+    const planned = check.matcher === 'toLeakMemory' ? `${check.cycles} cycles` : `${check.cycles} cycles per variant`
     const facts = [`planned: ${planned} after ${check.warmup} warm-up`, `stopped after ${(check.durationMs / 1000).toFixed(1)} s`]
     if (check.budgetFile) facts.push(`budget file \`${check.budgetFile}\``)
     return `\`${cell(check.file)}\` › ${cell(check.test)}  \n${facts.join(' · ')}`

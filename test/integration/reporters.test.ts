@@ -3,6 +3,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { MemoryReport } from '../../src/reporting/report-model.ts'
 import { copySuite, type SuiteCopy } from '../helpers/copy-suite.ts'
+import { tableRows } from '../helpers/memory-table.ts'
 import { runSuite, type SuiteRun } from '../helpers/run-vitest.ts'
 
 // The plugin's table and report beside Vitest's own reporters, and across shards merged from blobs:
@@ -12,23 +13,6 @@ const HEADLINE = ' 1 of 3 memory checks over budget, 2 within (2 budgets checked
 const MARKDOWN_HEADLINE = '**1 of 3 memory checks over budget**, 2 within (2 budgets checked, 1 leak check).'
 /** The repository's own CI may set CI: recording runs must not inherit it. */
 const LOCAL = { CI: undefined }
-
-/** The table's rows without their figures (noisy): file, check, test, cycles, verdict. */
-function tableRows(text: string): string[][] {
-  const start = text.indexOf(' Memory budgets\n')
-  const end = text.indexOf('\n\n', start + 1)
-  expect(start, 'the memory table').toBeGreaterThanOrEqual(0)
-  let file = ''
-  const rows: string[][] = []
-  for (const line of text.slice(start, end).split('\n').slice(2)) {
-    if (/^ {2}\S/.test(line)) file = line.trim()
-    else if (/^ {4}\S/.test(line)) {
-      const cells = line.trim().split(/ {2,}/)
-      rows.push([file, cells[0]!, cells[1]!, cells[2]!, cells.at(-1)!])
-    }
-  }
-  return rows
-}
 
 const EXPECTED_ROWS = [
   ['a.test.ts', 'toLeakMemory', 'a clean block leaks nothing', '5', 'within'],
