@@ -65,7 +65,7 @@ export class BudgetRecorder implements Reporter {
 }
 
 /** `"hang" (timed out)` for each budget whose checks were all cut short, so nothing measured it. */
-function cutBudgets(testModules: ReadonlyArray<TestModule>, measured: Map<string, Map<string, CheckRecord[]>>): string[] {
+export function cutBudgets(testModules: ReadonlyArray<TestModule>, measured: Map<string, Map<string, CheckRecord[]>>): string[] {
   const names = new Map<string, string>()
   for (const { record } of countedRows(collectRows(testModules))) {
     if (!record.cut || record.budget === undefined || measured.get(record.budgetFile ?? '')?.has(record.budget)) continue
