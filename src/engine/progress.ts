@@ -85,9 +85,10 @@ const PASS_NAMES = ['', 'the allocation pass, ', 'the second run (with heap snap
 /**
  * Where the check is, in words: `candidate cycle 3 of 5 ({ enabled: true, cycle: 7 }), whose block's
  * promise had not settled`. `kind` and `cycles` come from the check's plan: a budget check's measured loop
- * runs the baseline's cycles then the candidate's, toLeakMemory's one variant.
+ * runs the baseline's cycles then the candidate's, toLeakMemory's one variant. `state: false` leaves
+ * out what the cycle was doing (a block that threw was in its block, but not waiting on it).
  */
-export function describeProgress(progress: CheckProgress, kind: 'budget' | 'leak', cycles: number): string {
+export function describeProgress(progress: CheckProgress, kind: 'budget' | 'leak', cycles: number, { state = true } = {}): string {
   const { pass, loop, index, cycle, enabled, inBlock } = progress
   if (pass === Pass.analysis) return 'reading the heap snapshots, after every cycle had run'
   const within = PASS_NAMES[pass] ?? ''
@@ -97,6 +98,7 @@ export function describeProgress(progress: CheckProgress, kind: 'budget' | 'leak
   if (index < 0) return `${within}collecting garbage before the first ${loopName} cycle`
   const ordinal = loop === Loop.warmup ? `${index + 1}` : `${(index % cycles) + 1} of ${cycles}`
   const context = `({ enabled: ${enabled === 1}, cycle: ${cycle} })`
+  if (!state) return `${within}${loopName} cycle ${ordinal} ${context}`
   return `${within}${loopName} cycle ${ordinal} ${context}, ` +
     (inBlock ? "whose block's promise had not settled" : 'after its block had returned, while collecting garbage and reading the heap')
 }

@@ -16,6 +16,8 @@ export interface CheckControl {
    * `expect` may then name the other test as this check's. Its test is not known for sure.
    */
   overlapped(): boolean
+  /** Records the check as cut short, and where, for the table and the report. */
+  recordCut(cause: 'timed out' | 'not awaited', where: string): void
 }
 
 /** The test a check runs in, as the matcher's context gives it. */
@@ -58,6 +60,7 @@ export function failIfNotAwaited(check: Promise<unknown>, call: string, test: Gu
     // Where it is now, before being told to stop: the cycle that held the test up.
     const where = control.where()
     const timeSpent = control.timeSpent()
+    control.recordCut(timedOut ? 'timed out' : 'not awaited', where)
     control.abort()
     await settledWithin(check, ABANDON_WAIT_MS)
     control.release()

@@ -5,15 +5,16 @@ import { resolveBudgetForRun } from '../budgets/resolve-for-update.ts'
 import { runBudgetCheck } from '../checks/budget-check.ts'
 import { runLeakCheck } from '../checks/leak-check.ts'
 import type { Block, HeapProbe } from '../engine/cycles.ts'
+import { now } from '../engine/own-timers.ts'
 import { CheckAborted, CheckProgress, describeProgress, describeTimeSpent } from '../engine/progress.ts'
-import { budgetRecord, leakRecord, META_KEY, type CheckRecord } from '../reporting/check-record.ts'
+import { budgetRecord, cutRecord, leakRecord, META_KEY, type CheckAttempt, type CheckCut, type CheckRecord } from '../reporting/check-record.ts'
 import { formatBudgetVerdict, formatLeakVerdict } from '../verdict/format-verdict.ts'
-import { failIfNotAwaited, type GuardedTest } from './await-guard.ts'
+import { failIfNotAwaited, type CheckControl, type GuardedTest } from './await-guard.ts'
 
 interface MatcherContext {
   isNot: boolean
   /** The test the check runs in; none in beforeAll and afterAll hooks. */
-  task?: { meta: TaskMeta; type?: string } & GuardedTest
+  task?: { meta: TaskMeta; type?: string; result?: { retryCount?: number; repeatCount?: number } } & GuardedTest
 }
 
 interface MatcherResult {
@@ -43,15 +44,32 @@ export function createMatchers(environment: MatcherEnvironment) {
    * Runs one check at a time per worker: two at once would read each other's memory
    * (test.concurrent). The guard may release the lock of a check it abandoned (its block never
    * settled); the check's own finally then leaves alone a lock another check holds by then.
+   *
+   * Every check that starts leaves exactly one record in its test's meta: its verdict, or how it
+   * was cut short (refused, stopped by an error, abandoned by the guard) and where. A check the
+   * guard abandoned records nothing more, however it ends.
    */
-  function exclusive<T>(call: string, progress: CheckProgress, kind: 'budget' | 'leak', cycles: number, run: () => Promise<T>) {
+  function exclusive<T>(context: MatcherContext, plan: CheckPlan, progress: CheckProgress, run: (note: (check: CheckRecord) => void) => Promise<T>) {
+    const { call, kind } = plan
     const token = { call, overlapped: false }
+    const attempt = attemptOf(context.task)
+    const started = now()
+    let noted = false
+    const note = (check: CheckRecord) => {
+      if (noted) return
+      noted = true
+      record(context, { ...check, attempt })
+    }
+    const cut = (verdict: CheckCut['verdict'], reason: string, where: string) =>
+      note(cutRecord(plan, { verdict, reason, where }, now() - started))
     const release = () => {
       if (running === token) running = undefined
     }
     const check = (async () => {
       if (running) {
         running.overlapped = true
+        // No cycle ran: no where.
+        cut('aborted', `refused: ${running.call} was measuring in the same worker`, '')
         throw new Error(
           `${call} started while ${running.call} was still measuring in the same worker. Memory checks read the ` +
             'whole heap and cannot overlap: run them in tests that are not concurrent.',
@@ -59,19 +77,24 @@ export function createMatchers(environment: MatcherEnvironment) {
       }
       running = token
       try {
-        return await run()
+        return await run(note)
+      } catch (error) {
+        if (!(error instanceof CheckAborted)) cut('aborted', `error: ${firstLine(error)}`, describeProgress(progress, kind, plan.cycles, { state: false }))
+        throw error
       } finally {
         release()
       }
     })()
-    const control = {
-      where: () => describeProgress(progress, kind, cycles),
+    const control: CheckControl = {
+      where: () => describeProgress(progress, kind, plan.cycles),
       timeSpent: () => describeTimeSpent(progress),
       abort: () => {
         progress.aborted = true
       },
       release,
       overlapped: () => token.overlapped,
+      recordCut: (cause, where) =>
+        cause === 'timed out' ? cut('timed out', 'the test timed out', where) : cut('aborted', 'not awaited: its test ended first', where),
     }
     return { check, control }
   }
@@ -91,9 +114,10 @@ export function createMatchers(environment: MatcherEnvironment) {
       }
       const { budget, recording } = resolveBudgetForRun(budgetsPath, name, overrides, environment.recording ?? false)
       const progress = new CheckProgress()
-      const { check, control } = exclusive(call, progress, 'budget', budget.cycles, async () => {
+      const plan: CheckPlan = { call, kind: 'budget', matcher: 'toStayWithinMemoryBudget', budget: budget.name, budgetFile: budget.file, cycles: budget.cycles, warmup: budget.warmup }
+      const { check, control } = exclusive(this, plan, progress, async (note) => {
         const outcome = await runBudgetCheck(block, budget, probe, root, progress)
-        record(this, budgetRecord(budget, outcome, root))
+        note(budgetRecord(budget, outcome, root))
         // Recording (vitest -u): the limits are being rewritten from this very measurement.
         return { pass: recording || outcome.verdict.pass, message: () => formatBudgetVerdict(outcome.verdict, outcome.measurement, budget, { ...outcome, root }) }
       })
@@ -108,9 +132,9 @@ export function createMatchers(environment: MatcherEnvironment) {
       assertBlock(block, call)
       const plan = resolveLeakOptions(options)
       const progress = new CheckProgress()
-      const { check, control } = exclusive(call, progress, 'leak', plan.cycles, async () => {
+      const { check, control } = exclusive(this, { call, kind: 'leak', matcher: 'toLeakMemory', cycles: plan.cycles, warmup: plan.warmup }, progress, async (note) => {
         const outcome = await runLeakCheck(block, plan, probe, progress)
-        record(this, leakRecord(outcome))
+        note(leakRecord(outcome))
         return { pass: !outcome.verdict.pass, message: () => formatLeakVerdict(outcome.verdict, outcome.measurement, outcome) }
       })
       failIfNotAwaited(check, call, test, control)
@@ -157,6 +181,22 @@ function assertBlock(block: unknown, call: string): asserts block is Block {
 
 function isThenable(value: unknown): boolean {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
+}
+
+/** What a check is, for its record if it is cut short. */
+interface CheckPlan extends Pick<CheckRecord, 'matcher' | 'budget' | 'budgetFile' | 'cycles' | 'warmup'> {
+  call: string
+  kind: 'budget' | 'leak'
+}
+
+/** The attempt of the test under way (Vitest's retry and repeats), as its result counts it. */
+function attemptOf(task: MatcherContext['task']): CheckAttempt {
+  return { retry: task?.result?.retryCount ?? 0, repeat: task?.result?.repeatCount ?? 0 }
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  return message.split('\n', 1)[0]!
 }
 
 function record(context: MatcherContext, check: CheckRecord): void {

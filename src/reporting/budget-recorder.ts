@@ -5,7 +5,8 @@ import { formatSize } from '../budgets/sizes.ts'
 import type { RecordingDecision } from '../budgets/update-mode.ts'
 import { updateBudgetFile, type BudgetFileWrite } from '../budgets/write-budget-file.ts'
 import type { CheckRecord } from './check-record.ts'
-import { collectRows } from './summary-reporter.ts'
+import { collectRows, countedRows } from './check-rows.ts'
+import { pluginOutput } from './plugin-output.ts'
 
 /**
  * `vitest -u` for budgets: after the run, in the main process, writes every budget that a check
@@ -32,13 +33,15 @@ export class BudgetRecorder implements Reporter {
     if (!vitest) return
     const decision = this.run.decision
     const byFile = budgetChecks(testModules)
-    if (byFile.size === 0) return
+    const cut = cutBudgets(testModules, byFile)
+    if (byFile.size === 0 && cut.length === 0) return
+    const output = pluginOutput(vitest)
     if (!decision.record) {
-      if (decision.reason === 'ci') vitest.logger.log(' Memory budgets were not recorded: CI is set, and vitest -u never writes budgets in CI.\n')
+      if (decision.reason === 'ci') output.log(' Memory budgets were not recorded: CI is set, and vitest -u never writes budgets in CI.\n')
       return
     }
     if (reason === 'interrupted') {
-      vitest.logger.log(' Memory budgets were not recorded: the run was interrupted.\n')
+      output.log(' Memory budgets were not recorded: the run was interrupted.\n')
       return
     }
     for (const [file, budgets] of byFile) {
@@ -50,21 +53,36 @@ export class BudgetRecorder implements Reporter {
           ),
           { schema: schemaPath(file, vitest.config.root) },
         )
-        vitest.logger.log(formatRecording(result, process.cwd()))
+        output.log(formatRecording(result, process.cwd()))
       } catch (error) {
         // A malformed file is the user's to fix: it is left byte for byte as it was.
         vitest.logger.error(`\n Memory budgets were not recorded in ${file}; the file was left as it is.\n${(error as Error).message}\n`)
         process.exitCode = 1
       }
     }
+    if (cut.length > 0) output.log(` Memory budgets not recorded, their checks cut short: ${cut.join(', ')}\n`)
   }
 }
 
-/** Budget file -> budget name -> the records of the checks that measured it, in run order. */
+/** `"hang" (timed out)` for each budget whose checks were all cut short, so nothing measured it. */
+export function cutBudgets(testModules: ReadonlyArray<TestModule>, measured: Map<string, Map<string, CheckRecord[]>>): string[] {
+  const names = new Map<string, string>()
+  for (const { record } of countedRows(collectRows(testModules))) {
+    if (!record.cut || record.budget === undefined || measured.get(record.budgetFile ?? '')?.has(record.budget)) continue
+    names.set(record.budget, `${JSON.stringify(record.budget)} (${record.cut.verdict})`)
+  }
+  return [...names.values()]
+}
+
+/**
+ * Budget file -> budget name -> the records of the checks that measured it, in run order. A
+ * retried test's earlier attempts and checks cut short (no figures) record nothing. In a sharded
+ * run each shard has only its own checks: the file keeps every budget the shard did not measure.
+ */
 export function budgetChecks(testModules: ReadonlyArray<TestModule>): Map<string, Map<string, CheckRecord[]>> {
   const byFile = new Map<string, Map<string, CheckRecord[]>>()
-  for (const { record } of collectRows(testModules)) {
-    if (record.matcher !== 'toStayWithinMemoryBudget' || record.budget === undefined || record.budgetFile === undefined) continue
+  for (const { record } of countedRows(collectRows(testModules))) {
+    if (record.matcher !== 'toStayWithinMemoryBudget' || record.budget === undefined || record.budgetFile === undefined || record.cut) continue
     const budgets = byFile.get(record.budgetFile) ?? new Map<string, CheckRecord[]>()
     byFile.set(record.budgetFile, budgets)
     budgets.set(record.budget, [...(budgets.get(record.budget) ?? []), record])

@@ -85,6 +85,37 @@ export interface CheckRecord {
   /** Wall time of the check, and its parts: snapshot writing is within the measurement. */
   durationMs: number
   timings: { measureMs: number; snapshotsMs: number; analysisMs: number; allocationMs: number }
+  /**
+   * The attempt of its test that made the check: Vitest's `retryCount` (counted over the whole
+   * test, across repeats) and `repeatCount`, both 0 on a test's first run.
+   */
+  attempt?: CheckAttempt
+  /** Set when the check stopped before its verdict: it has no figures then. */
+  cut?: CheckCut
+}
+
+export interface CheckAttempt {
+  retry: number
+  repeat: number
+}
+
+/** A check that ended without a verdict, and where it was when it did. */
+export interface CheckCut {
+  verdict: 'timed out' | 'aborted'
+  /** Why, in a few words: `the test timed out`, `not awaited: its test ended first`, `error: boom`. */
+  reason: string
+  /**
+   * Where the check was: `candidate cycle 3 of 5 ({ enabled: true, cycle: 7 }), whose block's
+   * promise had not settled`; empty when it never started (refused).
+   */
+  where: string
+}
+
+/** What a check came to: a verdict on its limits, or the way it was cut short. */
+export type CheckVerdict = 'within' | 'over' | CheckCut['verdict']
+
+export function verdictOf(record: Pick<CheckRecord, 'pass' | 'cut'>): CheckVerdict {
+  return record.cut?.verdict ?? (record.pass ? 'within' : 'over')
 }
 
 export const META_KEY = 'memoryBudget'
@@ -136,6 +167,26 @@ function allocationRecord({ measurement, direct }: NonNullable<CheckOutcome<Budg
     }),
     samplingInterval: measurement.samplingInterval,
     durationMs: measurement.durationMs,
+  }
+}
+
+/** What a check cut short leaves: its plan, why and where it stopped, no figures. */
+export function cutRecord(
+  plan: Pick<CheckRecord, 'matcher' | 'budget' | 'budgetFile' | 'cycles' | 'warmup'>,
+  cut: CheckCut,
+  durationMs: number,
+): CheckRecord {
+  return {
+    matcher: plan.matcher,
+    ...(plan.budget !== undefined && { budget: plan.budget, budgetFile: plan.budgetFile }),
+    cycles: plan.cycles,
+    warmup: plan.warmup,
+    warmupRun: 0,
+    pass: false,
+    findings: [],
+    durationMs,
+    timings: { measureMs: durationMs, snapshotsMs: 0, analysisMs: 0, allocationMs: 0 },
+    cut,
   }
 }
 

@@ -1,6 +1,7 @@
 import { formatRate, formatSignedSize, formatSize } from '../budgets/sizes.ts'
 import { objectCycles, type Finding } from '../verdict/judge.ts'
 import type { VariantRecord } from './check-record.ts'
+import { headline as runHeadline, plural } from './check-rows.ts'
 import type { MemoryReport, ReportCheck, ReportEnvironment } from './report-model.ts'
 
 /**
@@ -17,7 +18,7 @@ export interface MarkdownOptions {
    */
   charts?: boolean
   /**
-   * Which checks get a section of their own.
+   * Which checks get a section of their own: all, or those that did not pass (over, timed out, aborted).
    * @default 'all'
    */
   details?: 'all' | 'over'
@@ -25,32 +26,44 @@ export interface MarkdownOptions {
 
 export function renderMarkdown(report: MemoryReport, options: MarkdownOptions = {}): string {
   const { charts = true, details = 'all' } = options
-  const detailed = report.checks.filter((check) => details === 'all' || check.verdict === 'over')
+  const detailed = report.checks.filter((check) => details === 'all' || check.verdict !== 'within')
+  const earlier = report.earlierAttempts ?? []
   const blocks = [
     '# Memory report',
     headline(report),
-    summaryTable(report.checks, new Set(detailed)),
+    ...(report.checks.length > 0 ? [summaryTable(report.checks, new Set(detailed))] : []),
+    ...(earlier.length > 0 ? [earlierAttemptsSection(earlier)] : []),
     ...detailed.map((check) => checkSection(check, charts)),
     environmentSection(report.environment, report.createdAt),
   ]
   return blocks.join('\n\n') + '\n'
 }
 
-/** `**1 of 3 memory checks over budget.** 2 within.` */
-export function headline({ summary }: MemoryReport): string {
-  const counts = [plural(summary.budgets, 'budget') + ' checked', plural(summary.leakChecks, 'leak check')].join(', ')
-  if (summary.over === 0) return `**All ${plural(summary.checks, 'memory check')} within budget** (${counts}).`
-  return `**${summary.over} of ${plural(summary.checks, 'memory check')} over budget**, ${summary.within} within (${counts}).`
+/**
+ * `**1 of 3 memory checks over budget**, 2 within (2 budgets checked, 1 leak check).`, the line the
+ * terminal table ends with; a shard's report says it covers one shard.
+ */
+export function headline({ summary, shard }: MemoryReport): string {
+  const { lead, rest } = runHeadline(summary)
+  const part = shard ? ` This is shard ${shard.index} of ${shard.count}: \`vitest --merge-reports\` on the shards' blobs gives the whole run's report.` : ''
+  return `**${lead}**${rest}${part}`
+}
+
+const VERDICT_CELL: Record<ReportCheck['verdict'], string> = {
+  within: '✅ within',
+  over: '❌ **over**',
+  'timed out': '⏱️ **timed out**',
+  aborted: '⛔ **aborted**',
 }
 
 function summaryTable(checks: readonly ReportCheck[], detailed: ReadonlySet<ReportCheck>): string {
   const rows = checks.map((check) => {
     const name = checkName(check)
     return row([
-      check.verdict === 'over' ? '❌ **over**' : '✅ within',
+      VERDICT_CELL[check.verdict],
       detailed.has(check) ? `[${name}](#${headingSlug(heading(check))})` : name,
       `${cell(check.file)} › ${cell(check.test)}`,
-      check.block ? `${check.cycles}` : `${check.cycles}+${check.cycles}`,
+      check.matcher === 'toLeakMemory' ? `${check.cycles}` : `${check.cycles}+${check.cycles}`,
       retainedCell(check),
       growthCell(check),
       objectsCell(check),
@@ -68,6 +81,7 @@ function retainedCell(check: ReportCheck): string {
 }
 
 function growthCell(check: ReportCheck): string {
+  if (check.cut) return '–'
   const rate = (subject: 'baseline' | 'candidate' | 'block') => {
     const variant = check[subject]
     if (!variant) return '–'
@@ -88,13 +102,14 @@ function objectsCell(check: ReportCheck): string {
 /** The heading of a check's section; the summary links to it by GitHub's anchor for it. */
 function heading(check: ReportCheck): string {
   const number = check.id.split('-')[0]
-  const verdict = check.verdict === 'over' ? 'over budget' : 'within budget'
+  const verdict = check.verdict === 'over' || check.verdict === 'within' ? `${check.verdict} budget` : check.verdict
   return check.budget === undefined ? `${number}. toLeakMemory: ${verdict}` : `${number}. Budget ${cell(JSON.stringify(check.budget))}: ${verdict}`
 }
 
 function checkSection(check: ReportCheck, charts: boolean): string {
+  if (check.cut) return [`## ${heading(check)}`, context(check), cutText(check.verdict, check.cut)].join('\n\n')
   const parts = [`## ${heading(check)}`, context(check), figuresTable(check)]
-  if (charts) parts.push(`![${chartAlt(check)}](${check.chart})`)
+  if (charts && check.chart) parts.push(`![${chartAlt(check)}](${check.chart})`)
   parts.push(findingList(check))
   const objects = objectsTable(check)
   if (objects) parts.push('### Objects left behind', objects)
@@ -103,7 +118,37 @@ function checkSection(check: ReportCheck, charts: boolean): string {
   return parts.join('\n\n')
 }
 
+/** `**Timed out**: the test timed out, in candidate cycle 3 of 5 (…). No figures: …` */
+function cutText(verdict: ReportCheck['verdict'], cut: NonNullable<ReportCheck['cut']>): string {
+  const where = cut.where ? `, in ${cell(cut.where)}` : ''
+  return `**${verdict[0]!.toUpperCase()}${verdict.slice(1)}**: ${cell(cut.reason)}${where}. No figures: the check stopped before its verdict.`
+}
+
+/** The checks of attempts that Vitest retried, apart from the run's checks. */
+function earlierAttemptsSection(checks: readonly ReportCheck[]): string {
+  const rows = checks.map((check) => row([
+    VERDICT_CELL[check.verdict].replace(/\*\*/g, ''),
+    checkName(check),
+    `${cell(check.file)} › ${cell(check.test)}`,
+    String((check.attempt?.retry ?? 0) + 1),
+    retainedCell(check),
+    growthCell(check),
+    check.cut ? cell(check.cut.reason) : objectsCell(check),
+  ]))
+  return [
+    '## Earlier attempts of retried tests',
+    `Not counted above: a retried test reports the checks of its final attempt. ${checks.length === 1 ? 'This check' : `These ${checks.length} checks`} came from attempts that failed and ran again.`,
+    [row(['verdict', 'check', 'test', 'attempt', 'retained', 'leak/cycle', 'objects (top group)']), '| --- | --- | --- | ---: | ---: | ---: | --- |', ...rows].join('\n'),
+  ].join('\n\n')
+}
+
 function context(check: ReportCheck): string {
+  if (check.cut) {
+    const planned = check.matcher === 'toLeakMemory' ? `${check.cycles} cycles` : `${check.cycles} cycles per variant`
+    const facts = [`planned: ${planned} after ${check.warmup} warm-up`, `stopped after ${(check.durationMs / 1000).toFixed(1)} s`]
+    if (check.budgetFile) facts.push(`budget file \`${check.budgetFile}\``)
+    return `\`${cell(check.file)}\` › ${cell(check.test)}  \n${facts.join(' · ')}`
+  }
   const runs = check.block ? `${check.cycles} cycles` : `${check.cycles} cycles without the feature, ${check.cycles} with`
   const ran = (run: number) => (run === check.warmup ? `${run}` : `${run} (V8 compiled for longer)`)
   const warmup = check.candidateWarmupRun === undefined
@@ -339,8 +384,4 @@ export function headingSlug(text: string): string {
 
 function percent(share: number): string {
   return `${Math.round(share * 100)}%`
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`
 }

@@ -2,8 +2,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { isCI } from '../budgets/update-mode.ts'
 import type { Finding } from '../verdict/judge.ts'
-import type { CheckRecord, SiteRecord, VariantRecord } from './check-record.ts'
-import type { SummaryRow } from './summary-reporter.ts'
+import { verdictOf, type CheckAttempt, type CheckCut, type CheckRecord, type CheckVerdict, type SiteRecord, type VariantRecord } from './check-record.ts'
+import { countedRows, countRows, type RunCounts, type SummaryRow } from './check-rows.ts'
 
 /**
  * The memory report as one typed object (`memory-report.json`), built from the check records of a
@@ -22,8 +22,15 @@ export interface MemoryReport {
   createdAt: string
   environment: ReportEnvironment
   summary: ReportSummary
-  /** Every memory check of the run, in file order, then test order, then call order. */
+  /**
+   * Every memory check of the run, in file order (by project, then path), then test order, then
+   * call order. A retried test's check is its final attempt's.
+   */
   checks: ReportCheck[]
+  /** Checks of attempts that Vitest retried (`retry`), in the same order: not counted in `summary`. */
+  earlierAttempts?: ReportCheck[]
+  /** The shard this run was (`--shard=1/2`): the report covers that shard's checks only. */
+  shard?: { index: number; count: number }
 }
 
 export interface ReportEnvironment {
@@ -45,14 +52,13 @@ export interface ReportEnvironment {
   ci: boolean
 }
 
-export interface ReportSummary {
-  checks: number
-  within: number
-  over: number
-  /** Distinct budgets checked, and toLeakMemory calls. */
-  budgets: number
-  leakChecks: number
-  verdict: 'within' | 'over'
+/**
+ * The run's counts: `checks` = `within` + `over` + `timedOut` + `aborted`. Earlier attempts of
+ * retried tests are counted apart. `verdict` is `within` only when every check is; `incomplete`
+ * when none is over but some were cut short.
+ */
+export interface ReportSummary extends RunCounts {
+  verdict: 'within' | 'over' | 'incomplete'
 }
 
 export interface ReportCheck {
@@ -67,7 +73,15 @@ export interface ReportCheck {
   budget?: string
   /** Budget file, relative to the Vitest root, `/`-separated. */
   budgetFile?: string
-  verdict: 'within' | 'over'
+  /**
+   * `within` or `over` its limits, or cut short before a verdict: `timed out` (the test's timeout
+   * ended it) or `aborted` (not awaited, refused, or stopped by an error); then `cut` says why and
+   * where, and the check has no figures. Treat any verdict but `within` as not passing.
+   */
+  verdict: CheckVerdict
+  cut?: Omit<CheckCut, 'verdict'>
+  /** The attempt of its test (Vitest's retry and repeats) that made the check. */
+  attempt?: CheckAttempt
   /** Measured cycles per variant, warm-up asked for and run. */
   cycles: number
   warmup: number
@@ -88,8 +102,8 @@ export interface ReportCheck {
   allocations?: ReportAllocations
   /** Whether memlab explained the objects (retainer paths). */
   memlab?: string
-  /** File name of the chart of this check's readings, next to the report. */
-  chart: string
+  /** File name of the chart of this check's readings, next to the report; absent for a check cut short and for earlier attempts. */
+  chart?: string
   durationMs: number
   timings: CheckRecord['timings']
 }
@@ -154,27 +168,29 @@ export interface ReportContext {
   environment: ReportEnvironment
   /** This package's version. */
   version: string
+  /** Vitest's `shard`, when the run was one. */
+  shard?: { index: number; count: number }
 }
 
 /** The report of a run, from the rows the summary table shows. */
 export function buildReport(rows: readonly SummaryRow[], context: ReportContext): MemoryReport {
-  const width = String(rows.length).length < 2 ? 2 : String(rows.length).length
-  const checks = rows.map((row, index) => checkOf(row, `${String(index + 1).padStart(width, '0')}-${slug(row.record.budget ?? row.test)}`, context.root))
-  const over = checks.filter((check) => check.verdict === 'over').length
+  const counted = countedRows(rows)
+  const earlier = rows.filter((row) => row.earlierAttempt)
+  const number = (index: number, of: number) => String(index + 1).padStart(Math.max(2, String(of).length), '0')
+  const checks = counted.map((row, index) => checkOf(row, `${number(index, counted.length)}-${slug(row.record.budget ?? row.test)}`, context.root, true))
+  const counts = countRows(rows)
+  const verdict = counts.over > 0 ? 'over' : counts.within < counts.checks ? 'incomplete' : 'within'
   return {
     version: REPORT_VERSION,
     generator: { name: 'vitest-memory-budget', version: context.version },
     createdAt: context.createdAt.toISOString(),
     environment: context.environment,
-    summary: {
-      checks: checks.length,
-      within: checks.length - over,
-      over,
-      budgets: new Set(checks.flatMap((check) => (check.budget === undefined ? [] : [check.budget]))).size,
-      leakChecks: checks.filter((check) => check.matcher === 'toLeakMemory').length,
-      verdict: over > 0 ? 'over' : 'within',
-    },
+    summary: { ...counts, verdict },
     checks,
+    ...(earlier.length > 0 && {
+      earlierAttempts: earlier.map((row, index) => checkOf(row, `retried-${number(index, earlier.length)}-${slug(row.record.budget ?? row.test)}`, context.root, false)),
+    }),
+    ...(context.shard && { shard: context.shard }),
   }
 }
 
@@ -183,7 +199,7 @@ export function chartFileName(id: string): string {
   return `memory-report-${id}.svg`
 }
 
-function checkOf({ file, test, record }: SummaryRow, id: string, root: string): ReportCheck {
+function checkOf({ file, test, record }: SummaryRow, id: string, root: string, charted: boolean): ReportCheck {
   const allocations = allocationsOf(record)
   return {
     id,
@@ -192,7 +208,9 @@ function checkOf({ file, test, record }: SummaryRow, id: string, root: string): 
     matcher: record.matcher,
     ...(record.budget !== undefined && { budget: record.budget }),
     ...(record.budgetFile !== undefined && { budgetFile: toPosix(path.relative(root, record.budgetFile)) }),
-    verdict: record.pass ? 'within' : 'over',
+    verdict: verdictOf(record),
+    ...(record.cut && { cut: { reason: record.cut.reason, where: record.cut.where } }),
+    ...(record.attempt && (record.attempt.retry > 0 || record.attempt.repeat > 0) && { attempt: record.attempt }),
     cycles: record.cycles,
     warmup: record.warmup,
     warmupRun: record.warmupRun,
@@ -205,7 +223,7 @@ function checkOf({ file, test, record }: SummaryRow, id: string, root: string): 
     findings: record.findings,
     ...(allocations && { allocations }),
     ...(record.memlab !== undefined && { memlab: record.memlab }),
-    chart: chartFileName(id),
+    ...(charted && !record.cut && { chart: chartFileName(id) }),
     durationMs: record.durationMs,
     timings: record.timings,
   }

@@ -1,19 +1,16 @@
 import { styleText } from 'node:util'
 import type { Reporter, TestModule, Vitest } from 'vitest/node'
 import { formatRate, formatSignedSize, formatSize } from '../budgets/sizes.ts'
-import { META_KEY, type CheckRecord } from './check-record.ts'
+import { verdictOf, type CheckRecord } from './check-record.ts'
+import { collectRows, countRows, headline, type SummaryRow } from './check-rows.ts'
+import { pluginOutput } from './plugin-output.ts'
 
-export interface SummaryRow {
-  /** The test file, relative to the root. */
-  file: string
-  /** The test's full name. */
-  test: string
-  record: CheckRecord
-}
+export { collectRows, type SummaryRow } from './check-rows.ts'
 
 /**
- * Prints one table of every memory check after the run: what was checked, the figures, the verdict.
- * Figures come only from task meta, so the table shows exactly what the matchers judged.
+ * Prints one table of every memory check after the run: what was checked, the figures, the verdict,
+ * then the run in one line. Figures come only from task meta, so the table shows exactly what the
+ * matchers judged, and a run merged from shards shows the same table.
  */
 export class SummaryReporter implements Reporter {
   private vitest: Vitest | undefined
@@ -23,21 +20,12 @@ export class SummaryReporter implements Reporter {
   }
 
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
+    if (!this.vitest) return
     const rows = collectRows(testModules)
-    if (rows.length > 0) this.vitest?.logger.log(formatSummary(rows))
+    if (rows.length === 0) return
+    const output = pluginOutput(this.vitest)
+    output.log(formatSummary(rows, { stream: output.stream }))
   }
-}
-
-export function collectRows(testModules: ReadonlyArray<TestModule>): SummaryRow[] {
-  const rows: SummaryRow[] = []
-  for (const testModule of testModules) {
-    for (const testCase of testModule.children.allTests()) {
-      for (const record of testCase.meta()[META_KEY] ?? []) {
-        rows.push({ file: testModule.relativeModuleId, test: testCase.fullName, record })
-      }
-    }
-  }
-  return rows
 }
 
 const HEADER = ['check', 'test', 'cycles', 'retained', 'leak/cycle (without / with)', 'allocated/cycle', 'peak', 'objects (top group)', 'verdict']
@@ -49,33 +37,44 @@ interface Segment {
   over?: boolean
 }
 
+export interface SummaryOptions {
+  /** The stream the table goes to: colour only when it is a terminal. @default process.stdout */
+  stream?: NodeJS.WritableStream
+}
+
 /**
- * The table: a line naming each test file, then a row per check in it. In a row over budget the
- * check's name is red and the figures that broke a limit, and the verdict, are bold red (colour only
- * on a terminal: util.styleText honours NO_COLOR and pipes).
+ * The table: a line naming each test file, then a row per check in it, then the run in one line.
+ * In a row that did not pass the check's name is red and the figures that broke a limit, and the
+ * verdict, are bold red (colour only on a terminal: util.styleText honours NO_COLOR and pipes). A
+ * check cut short has a line under its row saying why and where; a check of an attempt that
+ * Vitest retried says so in its verdict, and is not counted.
  */
-export function formatSummary(rows: SummaryRow[]): string {
-  const cells: Segment[][][] = rows.map(({ test, record }) => [
-    [{ text: record.matcher === 'toLeakMemory' ? 'toLeakMemory' : `"${record.budget}"`, over: !record.pass }],
-    [{ text: test.length <= TEST_WIDTH ? test : `${test.slice(0, TEST_WIDTH - 1)}…` }],
-    [{ text: record.matcher === 'toLeakMemory' ? `${record.cycles}` : `${record.cycles}+${record.cycles}` }],
-    retainedCell(record),
-    growthCell(record),
-    ...allocationCells(record),
-    objectsCell(record),
-    [{ text: record.pass ? 'within' : 'over', over: !record.pass }],
-  ])
+export function formatSummary(rows: SummaryRow[], options: SummaryOptions = {}): string {
+  const style = (format: Parameters<typeof styleText>[0], text: string) => styleText(format, text, options.stream ? { stream: options.stream } : {})
+  const cells: Segment[][][] = rows.map(({ test, record, earlierAttempt }) => {
+    const failed = !earlierAttempt && verdictOf(record) !== 'within'
+    return [
+      [{ text: record.matcher === 'toLeakMemory' ? 'toLeakMemory' : `"${record.budget}"`, over: failed }],
+      [{ text: test.length <= TEST_WIDTH ? test : `${test.slice(0, TEST_WIDTH - 1)}…` }],
+      [{ text: record.matcher === 'toLeakMemory' ? `${record.cycles}` : `${record.cycles}+${record.cycles}` }],
+      retainedCell(record),
+      growthCell(record),
+      ...allocationCells(record),
+      objectsCell(record),
+      [{ text: verdictText(record, earlierAttempt), over: failed }],
+    ]
+  })
   const plain = (cell: Segment[]) => cell.map((segment) => segment.text).join('')
   const widths = HEADER.map((title, column) => Math.max(title.length, ...cells.map((row) => plain(row[column]!).length)))
   const line = (row: Segment[][], styled: boolean) => {
     const padded = row.map((cell, column) => {
-      const text = cell.map((segment) => (styled && segment.over ? styleText(['bold', 'red'], segment.text) : segment.text)).join('')
+      const text = cell.map((segment) => (styled && segment.over ? style(['bold', 'red'], segment.text) : segment.text)).join('')
       return column === row.length - 1 ? text : text + ' '.repeat(widths[column]! - plain(cell).length)
     })
     return ('    ' + padded.join('  ')).trimEnd()
   }
 
-  const lines = ['', styleText('bold', ' Memory budgets'), styleText('dim', line(HEADER.map((text) => [{ text }]), false))]
+  const lines = ['', style('bold', ' Memory budgets'), style('dim', line(HEADER.map((text) => [{ text }]), false))]
   let file: string | undefined
   rows.forEach((row, index) => {
     if (row.file !== file) {
@@ -83,9 +82,18 @@ export function formatSummary(rows: SummaryRow[]): string {
       lines.push(`  ${file}`)
     }
     lines.push(line(cells[index]!, true))
+    const { cut } = row.record
+    if (cut) lines.push(`${' '.repeat(4 + widths[0]! + 2)}${cut.reason}${cut.where ? `, in ${cut.where}` : ''}`)
   })
-  lines.push('')
+  const { lead, rest } = headline(countRows(rows))
+  lines.push('', ` ${style('bold', lead)}${rest}`, '')
   return lines.join('\n')
+}
+
+/** `within`, `over`, `timed out`, `aborted`; `over (attempt 1, retried)` for an earlier attempt. */
+function verdictText(record: CheckRecord, earlierAttempt: boolean | undefined): string {
+  const verdict = verdictOf(record)
+  return earlierAttempt ? `${verdict} (attempt ${(record.attempt?.retry ?? 0) + 1}, retried)` : verdict
 }
 
 function retainedCell(record: CheckRecord): Segment[] {
@@ -102,6 +110,8 @@ function growthCell(record: CheckRecord): Segment[] {
     over: record.findings.some((finding) => finding.key === 'leak' && finding.subject === subject && finding.over),
   })
   if (record.block) return [rate('block')]
+  // A check cut short has no figures.
+  if (!record.baseline || !record.candidate) return [{ text: '-' }]
   return [rate('baseline'), { text: ' / ' }, rate('candidate')]
 }
 

@@ -10,8 +10,10 @@ export interface SuiteRun {
   errors: Record<string, string>
   /** Errors outside tests (a failing setup file, unhandled rejections). */
   unhandled: string[]
-  /** Everything Vitest printed, without colour. */
+  /** Everything Vitest printed, without colour; and what went to stdout and to stderr, apart. */
   output: string
+  stdout: string
+  stderr: string
   exitCode: number
 }
 
@@ -37,6 +39,12 @@ export interface RunOptions {
   update?: boolean
   /** A config file other than the root's own (`vitest --config`), relative to the repository. */
   config?: string
+  /** Vitest's `reporters` (the CLI's `--reporter`), instead of the config's. */
+  reporters?: Array<string | [string, Record<string, unknown>]>
+  /** `--shard=1/2`. */
+  shard?: string
+  /** `--merge-reports <folder>`: replays the blobs there instead of running tests (absolute folder). */
+  mergeReports?: string
   /**
    * Environment of the main process during the run (the plugin's reporters read it there; workers
    * started during the run inherit it), restored afterwards; undefined removes a variable.
@@ -53,14 +61,16 @@ export interface RunOptions {
  * reports what a user would see: which tests passed or failed, their messages, and the output.
  */
 export async function runSuite(name: string, options: RunOptions = {}): Promise<SuiteRun> {
-  let output = ''
-  const sink = keptOpen((chunk) => {
-    output += chunk
-  })
+  const printed = { output: '', stdout: '', stderr: '' }
+  const sink = (stream: 'stdout' | 'stderr') =>
+    keptOpen((chunk) => {
+      printed.output += chunk
+      printed[stream] += chunk
+    })
   const previousExitCode = process.exitCode
   const restoreEnv = setEnv({ GITHUB_STEP_SUMMARY: undefined, ...options.mainEnv })
   try {
-    return await run(name, options, sink, () => output)
+    return await run(name, options, { stdout: sink('stdout'), stderr: sink('stderr') }, printed)
   } finally {
     restoreEnv()
     // startVitest sets the exit code of the process it runs in; the outer test run must not inherit it.
@@ -68,7 +78,7 @@ export async function runSuite(name: string, options: RunOptions = {}): Promise<
   }
 }
 
-async function run(name: string, options: RunOptions, sink: Writable, output: () => string): Promise<SuiteRun> {
+async function run(name: string, options: RunOptions, streams: { stdout: Writable; stderr: Writable }, printed: Record<'output' | 'stdout' | 'stderr', string>): Promise<SuiteRun> {
   // The `mode` argument is deprecated in Vitest 5 and required by Vitest 4 (scripts/compat.sh).
   const vitest = await startVitest(
     'test',
@@ -81,15 +91,19 @@ async function run(name: string, options: RunOptions, sink: Writable, output: ()
       ...(options.isolate !== undefined && { isolate: options.isolate }),
       env: options.env,
       ...(options.update && { update: true }),
+      ...(options.reporters && { reporters: options.reporters }),
+      ...(options.shard && { shard: options.shard }),
+      ...(options.mergeReports && { mergeReports: options.mergeReports }),
     },
     {},
-    { stdout: sink, stderr: sink },
+    streams,
   )
   const { states, errors } = outcomes(vitest)
   const unhandled = vitest.state.getUnhandledErrors().map((error) => String((error as Error).message ?? error))
   await vitest.close()
   const exitCode = Number(process.exitCode ?? 0)
-  return { states, errors, unhandled, output: stripVTControlCharacters(output()), exitCode }
+  const plain = (text: string) => stripVTControlCharacters(text)
+  return { states, errors, unhandled, output: plain(printed.output), stdout: plain(printed.stdout), stderr: plain(printed.stderr), exitCode }
 }
 
 function setEnv(variables: Record<string, string | undefined>): () => void {

@@ -100,6 +100,20 @@ describe.each(['forks', 'threads'])('the core suite in the %s pool', (pool) => {
     expect(run.output).toMatch(/"telemetry" +candidate retaining 2 kB a cycle breaks a 1 kB le… +20\+20 +[\d.]+ kB exact +-?[\d.]+ k?B\/cycle \/ 2\.\d+ kB\/cycle +- +- +.+ +over/)
     expect(run.output).toMatch(/toLeakMemory +clean block does not leak +20 +- +-?[\d.]+ k?B\/cycle +- +- +- +within/)
   })
+
+  test('a check cut short is a row of the table, its verdict and where it stopped on the line under it', () => {
+    const row = (check: string, test: string, cycles: string, verdict: string) => new RegExp(`\n {4}${check} +${test} +${cycles} +- +- +- +- +- +${verdict}\n`)
+    expect(run.output).toMatch(row('"clean"', 'a throwing block fails with its own error', '20\\+20', 'aborted'))
+    expect(run.output).toContain('\n                   error: boom in cycle 3, in warm-up cycle 4 ({ enabled: false, cycle: 3 })\n')
+    expect(run.output).toMatch(row('toLeakMemory', 'a rejecting block fails with its own error', '20', 'aborted'))
+    expect(run.output).toContain('\n                   error: rejected on purpose, in warm-up cycle 1 ({ enabled: false, cycle: 0 })\n')
+    expect(run.output).toMatch(row('toLeakMemory', 'a check that is not awaited fails the test', '20', 'aborted'))
+    expect(run.output).toMatch(/\n {19}not awaited: its test ended first, in [^\n]+\n/)
+    expect(run.output).toMatch(row('toLeakMemory', 'a check that outlives the test timeout says so', '20', 'timed out'))
+    expect(run.output).toMatch(/\n {19}the test timed out, in [^\n]*cycle[^\n]*\n/)
+    expect(run.output).toContain('\n                   refused: expect(block).not.toLeakMemory() was measuring in the same worker\n')
+    expect(run.output).toMatch(/\n \d+ of \d+ memory checks did not pass: 5 over budget, 1 timed out, \d aborted; \d within \(4 budgets checked, \d+ leak checks\)\.\n/)
+  })
 })
 
 describe('budget file problems', () => {

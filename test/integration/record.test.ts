@@ -111,7 +111,7 @@ describe('vitest -u with 3 files x 4 budget checks in parallel workers', () => {
     expect(markdown).toMatch(/^# Memory report\n\n\*\*All 12 memory checks within budget\*\* \(12 budgets checked, 0 leak checks\)\./)
     for (const check of report.checks) {
       expect(markdown).toContain(`](${check.chart})`)
-      expect(readFileSync(path.join(dir, check.chart), 'utf8')).toMatch(/^<svg [^]*<polyline [^]*<polyline [^]*<\/svg>\n$/)
+      expect(readFileSync(path.join(dir, check.chart!), 'utf8')).toMatch(/^<svg [^]*<polyline [^]*<polyline [^]*<\/svg>\n$/)
     }
     expect(run.output).toContain(`Memory report: ${path.relative(process.cwd(), path.join(dir, 'memory-report.md'))}`)
   })

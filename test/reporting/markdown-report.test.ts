@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { cell, code, headingSlug, renderMarkdown } from '../../src/reporting/markdown-report.ts'
-import type { CheckRecord } from '../../src/reporting/check-record.ts'
+import { cutRecord, type CheckRecord } from '../../src/reporting/check-record.ts'
 import { buildReport, type ReportEnvironment } from '../../src/reporting/report-model.ts'
 import type { SummaryRow } from '../../src/reporting/summary-reporter.ts'
 import { budgetCheck, group, leakCheck } from '../helpers/check-records.ts'
@@ -134,6 +134,27 @@ describe('renderMarkdown', () => {
     expect(summary).toContain('## 01. Budget "telemetry": over budget')
     expect(summary).not.toContain('## 02.')
     expect(summary).toContain('| ✅ within | toLeakMemory | client.test.ts › a connection cycle leaks nothing |')
+  })
+
+  test("GitHub's step summary: a check cut short gets its section too", () => {
+    const hung: SummaryRow = {
+      file: 'hang.test.ts',
+      test: 'a block that never settles',
+      record: cutRecord({ matcher: 'toLeakMemory', cycles: 10, warmup: 20 }, { verdict: 'timed out', reason: 'the test timed out', where: 'warm-up cycle 1' }, 3000),
+    }
+    const summary = render([clean, hung], { charts: false, details: 'over' })
+    expect(summary).toContain('**1 of 2 memory checks timed out**, 1 within (0 budgets checked, 2 leak checks).')
+    expect(summary).toContain('\n## 02. toLeakMemory: timed out\n\n`hang.test.ts` › a block that never settles  \nplanned: 10 cycles after 20 warm-up · stopped after 3.0 s\n\n' +
+      '**Timed out**: the test timed out, in warm-up cycle 1. No figures: the check stopped before its verdict.\n')
+    expect(summary).not.toContain('## 01.')
+  })
+
+  test("a shard's report says that it covers one shard", () => {
+    const report = buildReport([telemetry], { ...context, shard: { index: 2, count: 3 } })
+    expect(report.shard).toEqual({ index: 2, count: 3 })
+    expect(renderMarkdown(report).split('\n')[2]).toBe(
+      "**1 of 1 memory check over budget**, 0 within (1 budget checked, 0 leak checks). This is shard 2 of 3: `vitest --merge-reports` on the shards' blobs gives the whole run's report.",
+    )
   })
 
   test('names are escaped: a pipe does not split a cell, markdown in a test name stays text', () => {

@@ -1,5 +1,6 @@
 import { stripVTControlCharacters } from 'node:util'
 import { afterEach, describe, expect, test, vi } from 'vitest'
+import { cutRecord } from '../../src/reporting/check-record.ts'
 import { formatSummary, type SummaryRow } from '../../src/reporting/summary-reporter.ts'
 import { formatRecording } from '../../src/reporting/budget-recorder.ts'
 import { budgetCheck, group, leakCheck } from '../helpers/check-records.ts'
@@ -27,7 +28,58 @@ describe('formatSummary', () => {
       '    "telemetry"   telemetry stays within its memory budget  20+20   41.2 kB ±39 B  0 B/cycle / 2.06 kB/cycle    -                -     TelemetryEvent x20   over',
       '    toLeakMemory  a connection cycle leaks nothing          20      -              3 B/cycle                    -                -     -                    within',
       '',
+      ' 1 of 2 memory checks over budget, 1 within (1 budget checked, 1 leak check).',
+      '',
     ].join('\n'))
+  })
+
+  test('a check cut short is a row with its verdict, a line saying why and where, and counts in the last line', () => {
+    vi.stubEnv('NO_COLOR', '1')
+    vi.stubEnv('FORCE_COLOR', undefined)
+    const hung = cutRecord({ matcher: 'toLeakMemory', cycles: 10, warmup: 20 }, {
+      verdict: 'timed out', reason: 'the test timed out', where: "measured cycle 3 of 10 ({ enabled: false, cycle: 25 }), whose block's promise had not settled",
+    }, 3000)
+    const threw = cutRecord({ matcher: 'toStayWithinMemoryBudget', budget: 'clean', budgetFile: '/project/memory-budgets.json', cycles: 20, warmup: 20 }, {
+      verdict: 'aborted', reason: 'error: boom in cycle 3', where: 'warm-up cycle 4 ({ enabled: false, cycle: 3 })',
+    }, 40)
+    const table = stripVTControlCharacters(formatSummary([
+      { file: 'hang.test.ts', test: 'a block that never settles', record: hung },
+      { file: 'hang.test.ts', test: 'a block that throws', record: threw },
+      rows[1]!,
+    ]))
+    expect(table).toBe([
+      '',
+      ' Memory budgets',
+      '    check         test                              cycles  retained  leak/cycle (without / with)  allocated/cycle  peak  objects (top group)  verdict',
+      '  hang.test.ts',
+      '    toLeakMemory  a block that never settles        10      -         -                            -                -     -                    timed out',
+      "                  the test timed out, in measured cycle 3 of 10 ({ enabled: false, cycle: 25 }), whose block's promise had not settled",
+      '    "clean"       a block that throws               20+20   -         -                            -                -     -                    aborted',
+      '                  error: boom in cycle 3, in warm-up cycle 4 ({ enabled: false, cycle: 3 })',
+      '  client.test.ts',
+      '    toLeakMemory  a connection cycle leaks nothing  20      -         3 B/cycle                    -                -     -                    within',
+      '',
+      ' 2 of 3 memory checks did not pass: 1 timed out, 1 aborted; 1 within (1 budget checked, 2 leak checks).',
+      '',
+    ].join('\n'))
+  })
+
+  test('a retried test: its earlier attempts are marked and not counted, its final attempt is', () => {
+    vi.stubEnv('NO_COLOR', '1')
+    vi.stubEnv('FORCE_COLOR', undefined)
+    const attempt = (retry: number, over: boolean): SummaryRow => ({
+      file: 'flaky.test.ts', test: 'a flaky leak', record: { ...leakCheck(over ? 2000 : 0, { over }), attempt: { retry, repeat: 0 } }, ...(retry < 2 && { earlierAttempt: true }),
+    })
+    const table = stripVTControlCharacters(formatSummary([attempt(0, true), attempt(1, true), attempt(2, false)]))
+    expect(table.split('\n').slice(3)).toEqual([
+      '  flaky.test.ts',
+      '    toLeakMemory  a flaky leak  20      -         2 kB/cycle                   -                -     -                    over (attempt 1, retried)',
+      '    toLeakMemory  a flaky leak  20      -         2 kB/cycle                   -                -     -                    over (attempt 2, retried)',
+      '    toLeakMemory  a flaky leak  20      -         0 B/cycle                    -                -     -                    within',
+      '',
+      ' All 1 memory check within budget (0 budgets checked, 1 leak check). Not counted: 2 earlier attempts of retried tests.',
+      '',
+    ])
   })
 
   test('on a terminal, the figure over its limit and the verdict stand out in bold red, the rest does not', () => {
