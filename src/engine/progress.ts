@@ -34,6 +34,8 @@ export class CheckProgress {
   enabled = 0
   /** 1 from the block's call until it has returned (and its promise settled); 0 while the tool collects and reads. */
   inBlock = 0
+  /** 1 once the block has returned, while what it returned settles; 0 from the block's call until then. */
+  returned = 0
   /** Set from outside to stop the check at the next cycle boundary; the loops then throw CheckAborted. */
   aborted = false
 
@@ -51,6 +53,13 @@ export class CheckProgress {
     this.cycle = context.cycle
     this.enabled = context.enabled ? 1 : 0
     this.inBlock = 1
+    this.returned = 0
+  }
+
+  /** The block has returned `value` (a promise, or anything), which the loop awaits next: passed through. */
+  returnedFromBlock<T>(value: T): T {
+    this.returned = 1
+    return value
   }
 
   /** The block has returned and settled. Throws CheckAborted if the check was abandoned meanwhile. */
@@ -72,15 +81,22 @@ const PASS_NAMES = ['', 'the allocation pass, ', 'the second run (with heap snap
  * runs the baseline's cycles then the candidate's, toLeakMemory's one variant.
  */
 export function describeProgress(progress: CheckProgress, kind: 'budget' | 'leak', cycles: number): string {
-  const { pass, loop, index, cycle, enabled, inBlock } = progress
+  const { pass, index, inBlock } = progress
   if (pass === Pass.analysis) return 'reading the heap snapshots, after every cycle had run'
-  const within = PASS_NAMES[pass] ?? ''
-  const loopName = loop === Loop.warmup
-    ? kind === 'budget' && enabled ? 'candidate warm-up' : 'warm-up'
-    : kind === 'leak' ? 'measured' : enabled ? 'candidate' : 'baseline'
-  if (index < 0) return `${within}collecting garbage before the first ${loopName} cycle`
+  if (index < 0) return `${PASS_NAMES[pass] ?? ''}collecting garbage before the first ${loopName(progress, kind)} cycle`
+  return `${describeCycle(progress, kind, cycles)}, ` +
+    (inBlock ? "whose block's promise had not settled" : 'after its block had returned, while collecting garbage and reading the heap')
+}
+
+/** The cycle the check is in, in words: `the allocation pass, candidate cycle 3 of 5 ({ enabled: true, cycle: 7 })`. */
+export function describeCycle(progress: CheckProgress, kind: 'budget' | 'leak', cycles: number): string {
+  const { pass, loop, index, cycle, enabled } = progress
   const ordinal = loop === Loop.warmup ? `${index + 1}` : `${(index % cycles) + 1} of ${cycles}`
   const context = `({ enabled: ${enabled === 1}, cycle: ${cycle} })`
-  return `${within}${loopName} cycle ${ordinal} ${context}, ` +
-    (inBlock ? "whose block's promise had not settled" : 'after its block had returned, while collecting garbage and reading the heap')
+  return `${PASS_NAMES[pass] ?? ''}${loopName(progress, kind)} cycle ${ordinal} ${context}`
+}
+
+function loopName({ loop, enabled }: CheckProgress, kind: 'budget' | 'leak'): string {
+  if (loop === Loop.warmup) return kind === 'budget' && enabled ? 'candidate warm-up' : 'warm-up'
+  return kind === 'leak' ? 'measured' : enabled ? 'candidate' : 'baseline'
 }

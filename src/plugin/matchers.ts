@@ -4,6 +4,7 @@ import { resolveLeakOptions } from '../budgets/resolve-budget.ts'
 import { resolveBudgetForRun } from '../budgets/resolve-for-update.ts'
 import { runBudgetCheck } from '../checks/budget-check.ts'
 import { runLeakCheck } from '../checks/leak-check.ts'
+import { BlockThrewNonError, describeThrow } from '../engine/block-failure.ts'
 import type { Block, HeapProbe } from '../engine/cycles.ts'
 import { CheckAborted, CheckProgress, describeProgress } from '../engine/progress.ts'
 import { budgetRecord, leakRecord, META_KEY, type CheckRecord } from '../reporting/check-record.ts'
@@ -58,6 +59,10 @@ export function createMatchers(environment: MatcherEnvironment) {
       running = token
       try {
         return await run()
+      } catch (error) {
+        // A thrown Error is the user's own and passes as it is; anything else is named, with its cycle.
+        if (error instanceof BlockThrewNonError) throw new Error(`${call}: ${describeThrow(error, kind, cycles)}`, { cause: error.value })
+        throw error
       } finally {
         release()
       }
