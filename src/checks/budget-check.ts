@@ -60,7 +60,7 @@ export async function runBudgetCheck(
       (evidence) => judgeBudget(measurement, budget, evidence, allocations),
     )
     return { measurement, ...judged, allocations }
-  })
+  }, progress)
 }
 
 async function allocationPass(block: Block, budget: ResolvedBudget, probe: HeapProbe, root: string, progress: CheckProgress): Promise<AllocationEvidence> {

@@ -38,6 +38,11 @@ export class CheckProgress {
   returned = 0
   /** Set from outside to stop the check at the next cycle boundary; the loops then throw CheckAborted. */
   aborted = false
+  /**
+   * The check's heap snapshot folder while it has one, set before its first cycle: whoever abandons
+   * the check removes it, since a block that never settles never lets the check's own cleanup run.
+   */
+  snapshotDir: string | undefined = undefined
 
   /** A loop begins, before its first reading. Throws CheckAborted if the check was abandoned. */
   startLoop(loop: number): void {

@@ -4,6 +4,7 @@ import { resolveLeakOptions } from '../budgets/resolve-budget.ts'
 import { resolveBudgetForRun } from '../budgets/resolve-for-update.ts'
 import { runBudgetCheck } from '../checks/budget-check.ts'
 import { runLeakCheck } from '../checks/leak-check.ts'
+import { removeAbandonedFolder } from '../checks/snapshot-run.ts'
 import { BlockThrewNonError, describeThrow } from '../engine/block-failure.ts'
 import type { Block, HeapProbe } from '../engine/cycles.ts'
 import { CheckAborted, CheckProgress, describeProgress } from '../engine/progress.ts'
@@ -72,7 +73,11 @@ export function createMatchers(environment: MatcherEnvironment) {
       abort: () => {
         progress.aborted = true
       },
-      release,
+      // The guard gave up waiting for the check: its own cleanup may never run.
+      release: () => {
+        release()
+        removeAbandonedFolder(progress)
+      },
     }
     return { check, control }
   }
