@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto'
-import { accessSync, closeSync, constants, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
+import { accessSync, closeSync, constants, fchmodSync, fsyncSync, openSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
 import path from 'node:path'
 import { BudgetError } from './budget-errors.ts'
 import { parseSpans, memberOf, type JsonSpan, type ObjectSpan } from './json-spans.ts'
+import { isAlive, pidReader, removeLeftovers } from './leftovers.ts'
 import { loadBudgetFile } from './load-budget-file.ts'
 import type { EntryUpdate, RawEntry } from './record-budget.ts'
 
@@ -199,13 +200,20 @@ export interface BudgetFileWrite {
  * read-only one. Read, merge and write happen under a lock file, so that two runs recording at once
  * (two terminals, a script running suites in parallel) each add to what the other wrote: without it
  * the second rename would replace the first writer's file with one merged from the older text.
+ * A budget file that is a symbolic link is written through it: the lock, the temporary file and the
+ * rename are beside the file it leads to, and the link stays. Temporary files left beside it by a
+ * writer that was killed are removed here, under the lock.
  *
  * @throws BudgetError (`notJson`, `invalid`, `unknownKey`, `fileEmpty`, `fileUnreadable`) when the
  * existing file is malformed, `fileReadOnly` when it has changes to write but may not be written,
  * `fileLocked` when another writer holds the lock too long; the file is then left byte for byte as it was.
  */
 export function updateBudgetFile(file: string, plan: (data: RawBudgetFile | undefined) => EntryUpdate[], options: UpdateOptions = {}): BudgetFileWrite {
-  return withLock(file, options.lockWaitMs ?? LOCK_WAIT_MS, () => update(file, plan, options))
+  const target = linkTarget(file)
+  return withLock(target, options.lockWaitMs ?? LOCK_WAIT_MS, () => {
+    removeStrayTemps(target)
+    return update(file, target, plan, options)
+  })
 }
 
 export interface UpdateOptions extends MergeOptions {
@@ -213,8 +221,9 @@ export interface UpdateOptions extends MergeOptions {
   lockWaitMs?: number
 }
 
-function update(file: string, plan: (data: RawBudgetFile | undefined) => EntryUpdate[], options: MergeOptions): BudgetFileWrite {
-  const text = readIfExists(file)
+/** `file` is the path the user gave (for messages and the result), `target` the file it leads to. */
+function update(file: string, target: string, plan: (data: RawBudgetFile | undefined) => EntryUpdate[], options: MergeOptions): BudgetFileWrite {
+  const text = readIfExists(target)
   let data: RawBudgetFile | undefined
   if (text !== undefined) {
     loadBudgetFile(file) // throws the BudgetError a check would: the same words for the same mistake
@@ -226,7 +235,7 @@ function update(file: string, plan: (data: RawBudgetFile | undefined) => EntryUp
     return { file, outcome: 'unchanged', updates }
   }
   if (text !== undefined) assertWritable(file)
-  writeFileAtomic(file, next)
+  writeFileAtomic(target, next)
   return { file, outcome: text === undefined ? 'created' : 'written', updates }
 }
 
@@ -312,15 +321,6 @@ function lockHolder(lock: string): string | undefined {
   return `${pid > 0 ? `pid ${pid}` : 'a process'}, for ${(age / 1000).toFixed(1)} s`
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM' // alive, someone else's
-  }
-}
-
 function readIfExists(file: string): string | undefined {
   try {
     return readFileSync(file, 'utf8')
@@ -333,31 +333,83 @@ function readIfExists(file: string): string | undefined {
 /**
  * Replaces `file` in one step: the text goes to a temporary file in the same folder (same file
  * system, so the rename is atomic), is flushed, and renamed over `file`. A reader sees the old file
- * or the new one, never half of one; a crash leaves at worst a stray `.tmp` file. The file's mode
- * is kept.
+ * or the new one, never half of one. The file's mode is kept. When `file` is a symbolic link (or a
+ * chain of them), the file it leads to is the one replaced, and the links stay as they are: renaming
+ * over the link itself would turn it into a regular file and leave the real one stale.
+ *
+ * The temporary file is `.<name>.<pid>.<random>.tmp`: a crash (kill -9) between its creation and the
+ * rename leaves it behind, and the next update removes it once that pid is dead (removeStrayTemps).
  */
 export function writeFileAtomic(file: string, text: string): void {
-  const mode = modeOf(file)
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
+  const target = linkTarget(file)
+  const mode = modeOf(target)
+  const temp = path.join(path.dirname(target), `${tempPrefix(target)}${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
   try {
-    const fd = openSync(temp, 'wx', mode)
+    const fd = openSync(temp, 'wx', mode ?? 0o666)
     try {
+      // open() applies the umask: a group-writable file would come back without its g+w.
+      if (mode !== undefined) fchmodSync(fd, mode)
       writeSync(fd, text)
       fsyncSync(fd)
     } finally {
       closeSync(fd)
     }
-    renameSync(temp, file)
+    renameSync(temp, target)
   } catch (error) {
     rmSync(temp, { force: true })
     throw error
   }
 }
 
-function modeOf(file: string): number {
+/** The permission bits of the file, or undefined when there is none yet (then 0o666 less the umask). */
+function modeOf(file: string): number | undefined {
   try {
     return statSync(file).mode & 0o777
   } catch {
-    return 0o666 // less the umask, as for any new file
+    return undefined
+  }
+}
+
+function tempPrefix(target: string): string {
+  return `.${path.basename(target)}.`
+}
+
+/** Removes the temporary files beside `target` that writers since killed left (see writeFileAtomic). */
+function removeStrayTemps(target: string): void {
+  removeLeftovers(path.dirname(target), pidReader(tempPrefix(target), '\\.[0-9a-f]{8}\\.tmp'))
+}
+
+/** As many links as Linux follows before ELOOP. */
+const MAX_LINKS = 40
+
+/**
+ * The file that `file` leads to, following symbolic links, relative ones from their own folder, and
+ * chains of them; `file` itself when it is not a link. A link to nothing leads to where the file
+ * would be: writing creates it there. Folders on the way are resolved too, so that a relative link's
+ * `..` means what it means to the kernel.
+ */
+export function linkTarget(file: string): string {
+  let current = path.resolve(file)
+  for (let hops = 0; hops <= MAX_LINKS; hops++) {
+    let link: string
+    try {
+      link = readlinkSync(current)
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      // EINVAL: not a link; ENOENT: nothing there. Either way the path ends here.
+      if (code === 'EINVAL' || code === 'ENOENT') return path.join(realFolder(path.dirname(current)), path.basename(current))
+      throw error
+    }
+    current = path.resolve(realFolder(path.dirname(current)), link)
+  }
+  throw Object.assign(new Error(`ELOOP: too many symbolic links, ${file}`), { code: 'ELOOP', path: file })
+}
+
+/** The folder's real path; the folder as given when it does not exist (writing there fails with its own error). */
+function realFolder(folder: string): string {
+  try {
+    return realpathSync(folder)
+  } catch {
+    return folder
   }
 }

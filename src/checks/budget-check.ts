@@ -60,7 +60,7 @@ export async function runBudgetCheck(
       (evidence) => judgeBudget(measurement, budget, evidence, allocations),
     )
     return { measurement, ...judged, allocations }
-  })
+  }, progress)
 }
 
 /**

@@ -36,5 +36,5 @@ export async function runLeakCheck(
     )
     if (verdict.pass) return { measurement: second, ...judged, secondRun: true }
     return { measurement, verdict, evidence: judged.evidence, memlab: judged.memlab, analysisMs: judged.analysisMs, secondRun: true }
-  })
+  }, progress)
 }

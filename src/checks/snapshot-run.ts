@@ -1,12 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import os from 'node:os'
+import { rmSync } from 'node:fs'
 import path from 'node:path'
 import v8 from 'node:v8'
 import { formatSize } from '../budgets/sizes.ts'
+import { CheckAborted, type CheckProgress } from '../engine/progress.ts'
 import type { AnalysisResult, PhaseRequest } from '../engine/snapshots/analyse.ts'
 import { analyseInThread } from '../engine/snapshots/analyse-in-thread.ts'
 import type { MemlabState } from '../engine/snapshots/retainer-paths.ts'
 import type { ObjectEvidence, Verdict } from '../verdict/judge.ts'
+import { makeSnapshotFolder, sweepOnce } from './snapshot-folders.ts'
 
 /**
  * Heaps above this are not snapshotted: writing one takes ~5 s at 50 MB and 20-30 s with 3 GB of
@@ -25,16 +26,38 @@ export function snapshotRefusal(): string | undefined {
   )
 }
 
-/** Runs `work` with a fresh temporary folder for snapshots, and always removes it. */
-export async function inSnapshotDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'vitest-memory-budget-'))
+/**
+ * Runs `work` with a fresh temporary folder for snapshots, and removes it when `work` ends. A check
+ * whose block never settles never ends: the folder is also registered on its `progress`, for
+ * whoever abandons the check to remove (removeAbandonedFolder). The first call in a module also
+ * removes the folders dead processes left (a killed run's).
+ */
+export async function inSnapshotDir<T>(work: (dir: string) => Promise<T>, progress?: CheckProgress): Promise<T> {
+  sweepOnce()
+  const dir = makeSnapshotFolder()
+  if (progress) progress.snapshotDir = dir
   try {
     return await work(dir)
   } catch (error) {
-    throw folderGone(error, dir) ?? error
+    const gone = folderGone(error, dir)
+    // Abandoned, and its folder removed by the guard: nobody reads this check's result any more.
+    if (gone && progress?.aborted) throw new CheckAborted('the check was abandoned', { cause: error })
+    throw gone ?? error
   } finally {
     rmSync(dir, { recursive: true, force: true })
+    if (progress?.snapshotDir === dir) progress.snapshotDir = undefined
   }
+}
+
+/**
+ * Removes the snapshot folder of a check that was abandoned (its test timed out, or nobody awaited
+ * it): a block that never settles holds the check, and its `finally`, forever.
+ */
+export function removeAbandonedFolder(progress: CheckProgress): void {
+  const dir = progress.snapshotDir
+  if (dir === undefined) return
+  progress.snapshotDir = undefined
+  rmSync(dir, { recursive: true, force: true })
 }
 
 /**

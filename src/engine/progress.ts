@@ -36,6 +36,8 @@ export class CheckProgress {
   enabled = 0
   /** 1 from the block's call until it has returned (and its promise settled); 0 while the tool collects and reads. */
   inBlock = 0
+  /** 1 once the block has returned, while what it returned settles; 0 from the block's call until then. */
+  returned = 0
   /** Set from outside to stop the check at the next cycle boundary; the loops then throw CheckAborted. */
   aborted = false
   /** Calls of the block that have returned, over every pass. */
@@ -49,6 +51,11 @@ export class CheckProgress {
   constructor() {
     this.clock[0] = now()
   }
+  /**
+   * The check's heap snapshot folder while it has one, set before its first cycle: whoever abandons
+   * the check removes it, since a block that never settles never lets the check's own cleanup run.
+   */
+  snapshotDir: string | undefined = undefined
 
   /** A loop begins, before its first reading. Throws CheckAborted if the check was abandoned. */
   startLoop(loop: number): void {
@@ -65,6 +72,13 @@ export class CheckProgress {
     this.enabled = context.enabled ? 1 : 0
     this.inBlock = 1
     this.clock[2] = now()
+    this.returned = 0
+  }
+
+  /** The block has returned `value` (a promise, or anything), which the loop awaits next: passed through. */
+  returnedFromBlock<T>(value: T): T {
+    this.returned = 1
+    return value
   }
 
   /** The block has returned and settled. Throws CheckAborted if the check was abandoned meanwhile. */
@@ -89,18 +103,25 @@ const PASS_NAMES = ['', 'the allocation pass, ', 'the second run (with heap snap
  * out what the cycle was doing (a block that threw was in its block, but not waiting on it).
  */
 export function describeProgress(progress: CheckProgress, kind: 'budget' | 'leak', cycles: number, { state = true } = {}): string {
-  const { pass, loop, index, cycle, enabled, inBlock } = progress
+  const { pass, index, inBlock } = progress
   if (pass === Pass.analysis) return 'reading the heap snapshots, after every cycle had run'
-  const within = PASS_NAMES[pass] ?? ''
-  const loopName = loop === Loop.warmup
-    ? kind === 'budget' && enabled ? 'candidate warm-up' : 'warm-up'
-    : kind === 'leak' ? 'measured' : enabled ? 'candidate' : 'baseline'
-  if (index < 0) return `${within}collecting garbage before the first ${loopName} cycle`
+  if (index < 0) return `${PASS_NAMES[pass] ?? ''}collecting garbage before the first ${loopName(progress, kind)} cycle`
+  if (!state) return describeCycle(progress, kind, cycles)
+  return `${describeCycle(progress, kind, cycles)}, ` +
+    (inBlock ? "whose block's promise had not settled" : 'after its block had returned, while collecting garbage and reading the heap')
+}
+
+/** The cycle the check is in, in words: `the allocation pass, candidate cycle 3 of 5 ({ enabled: true, cycle: 7 })`. */
+export function describeCycle(progress: CheckProgress, kind: 'budget' | 'leak', cycles: number): string {
+  const { pass, loop, index, cycle, enabled } = progress
   const ordinal = loop === Loop.warmup ? `${index + 1}` : `${(index % cycles) + 1} of ${cycles}`
   const context = `({ enabled: ${enabled === 1}, cycle: ${cycle} })`
-  if (!state) return `${within}${loopName} cycle ${ordinal} ${context}`
-  return `${within}${loopName} cycle ${ordinal} ${context}, ` +
-    (inBlock ? "whose block's promise had not settled" : 'after its block had returned, while collecting garbage and reading the heap')
+  return `${PASS_NAMES[pass] ?? ''}${loopName(progress, kind)} cycle ${ordinal} ${context}`
+}
+
+function loopName({ loop, enabled }: CheckProgress, kind: 'budget' | 'leak'): string {
+  if (loop === Loop.warmup) return kind === 'budget' && enabled ? 'candidate warm-up' : 'warm-up'
+  return kind === 'leak' ? 'measured' : enabled ? 'candidate' : 'baseline'
 }
 
 /**

@@ -4,6 +4,8 @@ import { resolveLeakOptions } from '../budgets/resolve-budget.ts'
 import { resolveBudgetForRun } from '../budgets/resolve-for-update.ts'
 import { runBudgetCheck } from '../checks/budget-check.ts'
 import { runLeakCheck } from '../checks/leak-check.ts'
+import { removeAbandonedFolder } from '../checks/snapshot-run.ts'
+import { BlockThrewNonError, describeThrow } from '../engine/block-failure.ts'
 import type { Block, HeapProbe } from '../engine/cycles.ts'
 import { now } from '../engine/own-timers.ts'
 import { CheckAborted, CheckProgress, describeProgress, describeTimeSpent } from '../engine/progress.ts'
@@ -80,6 +82,8 @@ export function createMatchers(environment: MatcherEnvironment) {
         return await run(note)
       } catch (error) {
         if (!(error instanceof CheckAborted)) cut('aborted', `error: ${firstLine(error)}`, describeProgress(progress, kind, plan.cycles, { state: false }))
+        // A thrown Error is the user's own and passes as it is; anything else is named, with its cycle.
+        if (error instanceof BlockThrewNonError) throw new Error(`${call}: ${describeThrow(error, kind, plan.cycles)}`, { cause: error.value })
         throw error
       } finally {
         release()
@@ -91,7 +95,11 @@ export function createMatchers(environment: MatcherEnvironment) {
       abort: () => {
         progress.aborted = true
       },
-      release,
+      // The guard gave up waiting for the check: its own cleanup may never run.
+      release: () => {
+        release()
+        removeAbandonedFolder(progress)
+      },
       overlapped: () => token.overlapped,
       recordCut: (cause, where) =>
         cause === 'timed out' ? cut('timed out', 'the test timed out', where) : cut('aborted', 'not awaited: its test ended first', where),

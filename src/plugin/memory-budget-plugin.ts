@@ -4,6 +4,7 @@ import type { Plugin } from 'vite'
 import type {} from 'vitest/config'
 import type { TestProject, Vitest } from 'vitest/node'
 import { resolveHeadroom } from '../budgets/record-budget.ts'
+import { removeDeadSnapshotFolders } from '../checks/snapshot-folders.ts'
 import { BudgetRecorder } from '../reporting/budget-recorder.ts'
 import { resolveReportOptions } from '../reporting/report-options.ts'
 import { ReportReporter } from '../reporting/report-reporter.ts'
@@ -42,6 +43,8 @@ export function memoryBudget(options: MemoryBudgetOptions = {}): Plugin {
       if (!recording) {
         recording = new RecordingSwitch(vitest)
         switches.set(vitest, recording)
+        // Heap snapshot folders of runs that were killed (30 MB a check): their finally never ran.
+        removeDeadSnapshotFolders()
         // Pushed here rather than set in config(): a reporter there would replace Vitest's default one.
         if (options.summary !== false) vitest.config.reporters.push(new SummaryReporter())
         const report = resolveReportOptions(options.report, vitest.config.root)

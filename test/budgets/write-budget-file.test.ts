@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
@@ -306,3 +306,122 @@ describe('writers in several processes at once', () => {
     }
   })
 })
+
+describe('a budget file that is a symbolic link', () => {
+  let dir: string
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'vmb-links-'))
+    mkdirSync(path.join(dir, 'project'))
+    mkdirSync(path.join(dir, 'shared'))
+    writeFileSync(path.join(dir, 'shared/budgets.json'), FILE)
+  })
+  afterEach(() => rmSync(dir, { recursive: true, force: true }))
+  const plan = () => [changed('telemetry', [{ path: ['retained'] as [string], before: '600 kB', after: '52 kB' }])]
+  const UPDATED = FILE.replace('"retained": "600 kB"', '"retained": "52 kB"')
+
+  /** The link is still the same link, the real file has the new text, and nothing else is left in either folder. */
+  function expectWrittenThrough(link: string, linkText: string, real: string, others: Record<string, string[]> = {}) {
+    expect(lstatSync(link).isSymbolicLink()).toBe(true)
+    expect(readlinkSync(link)).toBe(linkText)
+    expect(readFileSync(real, 'utf8')).toBe(UPDATED)
+    expect(readdirSync(path.join(dir, 'project')).sort()).toEqual(others.project ?? ['memory-budgets.json'])
+    expect(readdirSync(path.join(dir, 'shared')).sort()).toEqual(others.shared ?? ['budgets.json'])
+  }
+
+  test('an absolute link stays a link, and the file it leads to is updated', () => {
+    const link = path.join(dir, 'project/memory-budgets.json')
+    const real = path.join(dir, 'shared/budgets.json')
+    symlinkSync(real, link)
+    expect(updateBudgetFile(link, plan)).toMatchObject({ file: link, outcome: 'written' })
+    expectWrittenThrough(link, real, real)
+  })
+
+  test('a chain of relative links, each read from its own folder', () => {
+    const link = path.join(dir, 'project/memory-budgets.json')
+    symlinkSync('../shared/current.json', link)
+    symlinkSync('budgets.json', path.join(dir, 'shared/current.json'))
+    expect(updateBudgetFile(link, plan).outcome).toBe('written')
+    expectWrittenThrough(link, '../shared/current.json', path.join(dir, 'shared/budgets.json'), { shared: ['budgets.json', 'current.json'] })
+    expect(readlinkSync(path.join(dir, 'shared/current.json'))).toBe('budgets.json')
+  })
+
+  test("a relative link's .. is taken from the real folder it sits in, as the kernel takes it", () => {
+    // project/deep -> shared/nested: "../budgets.json" in it is shared/budgets.json, not project/budgets.json.
+    mkdirSync(path.join(dir, 'shared/nested'))
+    symlinkSync(path.join(dir, 'shared/nested'), path.join(dir, 'project/deep'))
+    const link = path.join(dir, 'project/deep/memory-budgets.json')
+    symlinkSync('../budgets.json', link)
+    expect(updateBudgetFile(link, plan).outcome).toBe('written')
+    expect(readFileSync(path.join(dir, 'shared/budgets.json'), 'utf8')).toBe(UPDATED)
+    expect(lstatSync(link).isSymbolicLink()).toBe(true)
+    expect(readdirSync(path.join(dir, 'project')).sort()).toEqual(['deep'])
+  })
+
+  test('the mode of the real file is kept, not the umask-reduced one', async () => {
+    const real = path.join(dir, 'shared/budgets.json')
+    chmodSync(real, 0o664)
+    const link = path.join(dir, 'project/memory-budgets.json')
+    symlinkSync(real, link)
+    // In a process of its own: its umask (027) would take the group's w and the others' r away.
+    const module = new URL('../../src/budgets/write-budget-file.ts', import.meta.url).href
+    const script = `process.umask(0o027); const { writeFileAtomic } = await import(${JSON.stringify(module)}); writeFileAtomic(process.argv[1], 'new')`
+    expect(await exitCodeOf(['--input-type=module', '--no-warnings', '-e', script, link])).toBe(0)
+    expect(readFileSync(real, 'utf8')).toBe('new')
+    expect(statSync(real).mode & 0o777).toBe(0o664)
+    expect(lstatSync(link).isSymbolicLink()).toBe(true)
+  })
+
+  test('a link to nothing yet: the file is created where it leads, and the link stays', () => {
+    const link = path.join(dir, 'project/memory-budgets.json')
+    symlinkSync('../shared/new.json', link)
+    const result = updateBudgetFile(link, () => [added('telemetry', [{ path: ['retained'], after: '52 kB' }])])
+    expect(result.outcome).toBe('created')
+    expect(JSON.parse(readFileSync(path.join(dir, 'shared/new.json'), 'utf8')).budgets).toEqual({ telemetry: { retained: '52 kB' } })
+    expect(readlinkSync(link)).toBe('../shared/new.json')
+  })
+
+  test('links in a loop: an error, and nothing is written', () => {
+    const link = path.join(dir, 'project/memory-budgets.json')
+    symlinkSync('other.json', link)
+    symlinkSync('memory-budgets.json', path.join(dir, 'project/other.json'))
+    expect(() => updateBudgetFile(link, plan)).toThrow(`ELOOP: too many symbolic links, ${link}`)
+    expect(readdirSync(path.join(dir, 'project')).sort()).toEqual(['memory-budgets.json', 'other.json'])
+    expect(readFileSync(path.join(dir, 'shared/budgets.json'), 'utf8')).toBe(FILE)
+  })
+})
+
+describe('temporary files left by a writer that was killed', () => {
+  test("are removed by the next update when their pid is dead; a live writer's and other files' are kept", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'vmb-stray-'))
+    try {
+      const file = path.join(dir, 'memory-budgets.json')
+      writeFileSync(file, FILE)
+      const dead = await deadPid()
+      const stray = `.memory-budgets.json.${dead}.0a1b2c3d.tmp`
+      const live = `.memory-budgets.json.${process.pid}.0a1b2c3d.tmp`
+      const anotherFile = `.other.json.${dead}.0a1b2c3d.tmp`
+      for (const name of [stray, live, anotherFile]) writeFileSync(path.join(dir, name), '{ "half": ')
+      // Also when there is nothing to write.
+      expect(updateBudgetFile(file, () => [{ name: 'telemetry', status: 'unchanged', changes: [] }]).outcome).toBe('unchanged')
+      expect(readdirSync(dir).sort()).toEqual([live, anotherFile, 'memory-budgets.json'].sort())
+      expect(readFileSync(file, 'utf8')).toBe(FILE)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+/** The pid of a process that has certainly exited: a child spawned and waited for. */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' })
+  await new Promise((resolve) => child.on('exit', resolve))
+  return child.pid!
+}
+
+function exitCodeOf(args: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] })
+    child.on('error', reject)
+    child.on('exit', (code) => resolve(code ?? 1))
+  })
+}

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { collectAndRead, makeContexts, runCycles, type Block, type CycleContext, type HeapProbe } from '../cycles.ts'
+import { blockFailure } from '../block-failure.ts'
 import { createHeapProbe } from '../heap-probe.ts'
 import { createSeries } from '../heap-reading.ts'
 import { WARMUP_EXTENSION, type MeasurePlan } from '../measure.ts'
@@ -249,7 +250,11 @@ async function runVariant(
     const window = openPeakWindow()
     try {
       progress.enterBlock(i, context)
-      await block(context)
+      try {
+        await progress.returnedFromBlock(block(context))
+      } catch (thrown) {
+        throw blockFailure(thrown, progress, progress.returned === 1)
+      }
       progress.leaveBlock()
       await settle()
       probe.gc()
