@@ -8,6 +8,7 @@ import { BudgetRecorder } from '../reporting/budget-recorder.ts'
 import { resolveReportOptions } from '../reporting/report-options.ts'
 import { ReportReporter } from '../reporting/report-reporter.ts'
 import { SummaryReporter } from '../reporting/summary-reporter.ts'
+import { warnOnUnsupportedNode } from './node-version.ts'
 import { resolveWorkerOptions, type MemoryBudgetOptions } from './options.ts'
 import { RecordingSwitch } from './recording-switch.ts'
 
@@ -23,6 +24,7 @@ const switches = new WeakMap<Vitest, RecordingSwitch>()
  * workers their options, and adds the summary reporter next to the user's reporters.
  */
 export function memoryBudget(options: MemoryBudgetOptions = {}): Plugin {
+  warnOnUnsupportedNode()
   // Validated when the plugin is created: a wrong option fails the config, not the end of the run.
   const headroom = resolveHeadroom(options.record?.headroom)
   return {
