@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs'
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { QuickStartFile } from './quick-start.ts'
-import { must, run } from './run.ts'
+import { baseEnv, must, run } from './run.ts'
 
 export async function createConsumer(dir: string, tarball: string, packages: readonly string[], files: readonly QuickStartFile[]): Promise<void> {
   await mkdir(dir, { recursive: true })
@@ -54,7 +54,7 @@ export async function runQuickStart(dir: string, node: string, env: Record<strin
     cwd: dir,
     // The consumer's Node first on PATH, for anything Vitest starts by name; never this repository's
     // CI summary.
-    env: { ...process.env, PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH}`, GITHUB_STEP_SUMMARY: undefined, ...env },
+    env: { ...baseEnv, PATH: `${path.dirname(node)}${path.delimiter}${baseEnv.PATH}`, GITHUB_STEP_SUMMARY: undefined, ...env },
     timeoutSeconds: 180,
   })
   const tests: TestResult[] = []

@@ -2,6 +2,12 @@
 import { spawn } from 'node:child_process'
 import { stripVTControlCharacters } from 'node:util'
 
+/**
+ * This process's environment without npm's `npm_*` variables: set when the smoke runs as
+ * `npm run smoke`, a child npm would read them as its own config (the repository's prefix).
+ */
+export const baseEnv: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.toLowerCase().startsWith('npm_')))
+
 export interface Ran {
   exitCode: number
   /** stdout and stderr as they came, without colour. */
@@ -20,7 +26,7 @@ export function run(command: string, args: readonly string[], options: RunOption
   const started = performance.now()
   return new Promise((resolve, reject) => {
     // A process group of its own, so that a timeout also ends the workers Vitest started.
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? baseEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
     let output = ''
     let timedOut = false
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
