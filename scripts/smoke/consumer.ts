@@ -48,9 +48,14 @@ const RESULTS = '.smoke-results.json'
  * `vitest run` in the consumer on the given Node, as the user runs it; the JSON reporter beside the
  * default one gives each test's state and time (the plugin adds its reporters whatever the CLI sets).
  */
-export async function runQuickStart(dir: string, node: string, env: Record<string, string | undefined> = {}): Promise<QuickStartRun> {
+export async function runQuickStart(
+  dir: string,
+  node: string,
+  env: Record<string, string | undefined> = {},
+  vitestArgs: readonly string[] = [],
+): Promise<QuickStartRun> {
   await rm(path.join(dir, RESULTS), { force: true })
-  const ran = await run(node, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${RESULTS}`], {
+  const ran = await run(node, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${RESULTS}`, ...vitestArgs], {
     cwd: dir,
     // The consumer's Node first on PATH, for anything Vitest starts by name; never this repository's
     // CI summary.
