@@ -50,7 +50,8 @@ export function leakyProblems(run: QuickStartRun, expected: Expectations): strin
   const problems = commonProblems(run, expected)
   if (run.exitCode === 0) problems.push('vitest exited 0 although the client leaks')
   const leak = new RegExp(
-    `^memory budget "${escape(expected.budget)}" exceeded \\(\\d+ cycles without, \\d+ with\\)\\n\\s+leak\\s+candidate grows [\\d.]+ k?B/cycle > ${escape(expected.leakLimit)}/cycle`,
+    // Vitest's JSON report puts the error's name in front: "Error: memory budget ...".
+    `^(?:Error: )?memory budget "${escape(expected.budget)}" exceeded \\(\\d+ cycles without, \\d+ with\\)\\n\\s+leak\\s+candidate grows [\\d.]+ k?B/cycle > ${escape(expected.leakLimit)}/cycle`,
     'm',
   )
   for (const name of expected.tests) {

@@ -47,7 +47,7 @@ describe("the smoke's verdicts on a run", () => {
     seconds: 5,
     tests: expected.tests.map((name) => ({ name, state: 'passed', seconds: 1, message: '' })),
   }
-  const leakMessage = 'memory budget "telemetry" exceeded (20 cycles without, 20 with)\n  leak      candidate grows 1.93 kB/cycle > 1 kB/cycle  (±28 B/cycle)'
+  const leakMessage = 'Error: memory budget "telemetry" exceeded (20 cycles without, 20 with)\n  leak      candidate grows 1.93 kB/cycle > 1 kB/cycle  (±28 B/cycle)'
   const leaking: QuickStartRun = {
     exitCode: 1,
     output: '',
