@@ -276,6 +276,7 @@ function positive(flag: string, value: string): number {
 
 function usage(message: string): never {
   console.error(`smoke: ${message}`)
-  console.error(readFileSync(import.meta.filename, 'utf8').split('\n').slice(4, 14).join('\n'))
+  const header = readFileSync(import.meta.filename, 'utf8').split('\n')
+  console.error(header.slice(4, header.findIndex((line) => !line.startsWith('//'))).join('\n'))
   process.exit(2)
 }
