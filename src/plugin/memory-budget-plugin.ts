@@ -9,6 +9,7 @@ import { BudgetRecorder } from '../reporting/budget-recorder.ts'
 import { resolveReportOptions } from '../reporting/report-options.ts'
 import { ReportReporter } from '../reporting/report-reporter.ts'
 import { SummaryReporter } from '../reporting/summary-reporter.ts'
+import { warnOnUnsupportedNode } from './node-version.ts'
 import { resolveWorkerOptions, validateTestTimeout, type MemoryBudgetOptions } from './options.ts'
 import { RecordingSwitch } from './recording-switch.ts'
 
@@ -28,6 +29,7 @@ const PLUGIN_NAME = 'vitest-memory-budget'
  * workers their options, and adds the summary reporter next to the user's reporters.
  */
 export function memoryBudget(options: MemoryBudgetOptions = {}): Plugin {
+  warnOnUnsupportedNode()
   // Validated when the plugin is created: a wrong option fails the config, not the end of the run.
   const headroom = resolveHeadroom(options.record?.headroom)
   validateTestTimeout(options.testTimeout)
