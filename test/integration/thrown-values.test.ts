@@ -37,6 +37,6 @@ describe('a block that throws something other than an Error', () => {
   })
 
   test("an Error keeps its own name and stack, which points at the block's line", () => {
-    expect(run.output).toMatch(/FAIL {2}thrown-values\.test\.ts > an Error fails the test as it is\nTypeError: bad input in cycle 2\n ❯ thrown-values\.test\.ts:46:28\n/)
+    expect(run.output).toMatch(/FAIL {2}thrown-values\.test\.ts > an Error fails the test as it is\nTypeError: bad input in cycle 2\n ❯ thrown-values\.test\.ts:47:28\n/)
   })
 })

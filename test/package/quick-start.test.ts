@@ -28,7 +28,8 @@ describe("README's quick start, as the smoke reads it", () => {
 
   test('a README without the section, with an unknown block or without a file is an error', () => {
     expect(() => quickStartFiles('# x\n\n## Usage\n')).toThrow('README.md has no "## Quick start" section')
-    const section = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('## The matchers'))
+    const start = readme.indexOf('## Quick start')
+    const section = readme.slice(start, readme.indexOf('\n## ', start + 1))
     expect(() => quickStartFiles(`${section}\n\`\`\`ts\n// setup.ts\nexport {}\n\`\`\`\n`)).toThrow(
       "README.md's quick start has a ts block the smoke does not know where to write:\n// setup.ts\nexport {}",
     )
