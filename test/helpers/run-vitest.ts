@@ -1,3 +1,4 @@
+import os from 'node:os'
 import path from 'node:path'
 import { Writable } from 'node:stream'
 import { stripVTControlCharacters } from 'node:util'
@@ -35,6 +36,8 @@ export interface RunOptions {
   env?: Record<string, string>
   /** Run as `vitest -u`. */
   update?: boolean
+  /** Run with coverage on, as `--coverage --coverage.provider=<provider>` (reports to a temporary folder, none printed). */
+  coverage?: 'v8' | 'istanbul'
   /** A config file other than the root's own (`vitest --config`), relative to the repository. */
   config?: string
   /**
@@ -81,6 +84,9 @@ async function run(name: string, options: RunOptions, sink: Writable, output: ()
       ...(options.isolate !== undefined && { isolate: options.isolate }),
       env: options.env,
       ...(options.update && { update: true }),
+      ...(options.coverage && {
+        coverage: { enabled: true, provider: options.coverage, reporter: [], reportsDirectory: path.join(os.tmpdir(), `vitest-memory-budget-coverage-${process.pid}`) },
+      }),
     },
     {},
     { stdout: sink, stderr: sink },
