@@ -3,7 +3,7 @@
 // the file under test and a second file busy with clean checks beside it (a loaded worker pool).
 // Every "leak:" test must fail (its block keeps one object a cycle), every other one pass. Prints a
 // table of catch and false-positive rates, check times and the machine's load, and rewrites it to
-// COVERAGE_OUT (if set) after every setup, as a long bench may be stopped; paste it into
+// COVERAGE_OUT (if set) after every run, as a long bench may be stopped; paste it into
 // bench/RESULTS.md. COVERAGE_SETUPS=node,v8 narrows the setups; COVERAGE_SETUPS=jsdom:5 sets the
 // runs of one.
 import { writeFileSync } from 'node:fs'
@@ -62,7 +62,7 @@ async function runOnce(setup: Setup): Promise<RunResult> {
   const quiet = new Writable({ write: (_chunk, _encoding, done) => done() })
   const started = performance.now()
   const coverage = setup.coverage
-    ? { enabled: true, provider: setup.coverage, reporter: [], reportsDirectory: path.join(os.tmpdir(), `vitest-memory-budget-bench-coverage-${setup.coverage}`) }
+    ? { enabled: true, provider: setup.coverage, reporter: [], reportsDirectory: path.join(os.tmpdir(), `vitest-memory-budget-bench-coverage-${setup.coverage}-${process.pid}`) }
     : { enabled: false }
   const vitest = await startVitest(
     'test',
@@ -113,7 +113,7 @@ function rowsOf(setup: Setup, runs: RunResult[]): string[] {
   return rows
 }
 
-function markdown(): string {
+function markdown(tableRows = rows): string {
   const sortedLoads = [...loads].sort((a, b) => a - b)
   return [
     `Fresh Vitest runs of bench/coverage-suite (\`npm run bench:coverage\`), two workers: the file under test and a`,
@@ -123,7 +123,7 @@ function markdown(): string {
     '',
     '| setup | test | verdicts | check time, median (max) | message (first line of a wrong verdict, else the leak\'s finding) |',
     '| --- | --- | --- | --- | --- |',
-    ...rows,
+    ...tableRows,
     ...(wrong.length ? ['', 'Wrong verdicts:', '', ...wrong] : []),
   ].join('\n')
 }
@@ -146,9 +146,9 @@ for (const { setup, runs } of chosen) {
       if (test.record) wrong.push(`  growth: ${JSON.stringify({ block: block?.growth, baseline: baseline?.growth, candidate: candidate?.growth })}`)
     }
     process.stderr.write(`${setup.name}: run ${i + 1}/${runs}, ${seconds(result.wallMs)}, load ${result.load.toFixed(1)}\n`)
+    if (process.env.COVERAGE_OUT) writeFileSync(process.env.COVERAGE_OUT, markdown([...rows, ...rowsOf(setup, results)]) + '\n')
   }
   rows.push(...rowsOf(setup, results))
-  if (process.env.COVERAGE_OUT) writeFileSync(process.env.COVERAGE_OUT, markdown() + '\n')
 }
 
 console.log(markdown())
