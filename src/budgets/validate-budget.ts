@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { Ajv2020, type AnySchemaObject, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
 import type { BudgetEntry, BudgetFile } from './budget.ts'
 import { BudgetError, formatJsonPath, showValue, unknownKeyMessage, type BudgetProblem } from './budget-errors.ts'
@@ -26,11 +28,13 @@ let validators: Validators | undefined
 
 /**
  * Compiled on first use, not at import: most test files never touch a budget. The schema is read from
- * the package root (`../../` from both `src/budgets/` and `dist/budgets/`), the file editors use too.
+ * the package root (`../../` from both `src/budgets/` and `dist/budgets/`), the file editors use too:
+ * found from the module's path, not `new URL(path, import.meta.url)`, which Vite rewrites as an asset
+ * URL (an http: one) when it transforms this file for a DOM test environment (jsdom, happy-dom).
  */
 function getValidators(): Validators {
   if (validators !== undefined) return validators
-  const schema = JSON.parse(readFileSync(new URL('../../budget.schema.json', import.meta.url), 'utf8'))
+  const schema = JSON.parse(readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '../../budget.schema.json'), 'utf8'))
   const entry = schema.$defs.entry
   const ajv = new Ajv2020({ allErrors: true, verbose: true }) // verbose: errors carry their schema
   ajv.addVocabulary(['markdownDescription']) // read by VS Code; unknown to strict ajv

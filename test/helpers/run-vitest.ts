@@ -1,3 +1,4 @@
+import os from 'node:os'
 import path from 'node:path'
 import { Writable } from 'node:stream'
 import { stripVTControlCharacters } from 'node:util'
@@ -37,6 +38,8 @@ export interface RunOptions {
   env?: Record<string, string>
   /** Run as `vitest -u`. */
   update?: boolean
+  /** Run with coverage on, as `--coverage --coverage.provider=<provider>` (reports to a temporary folder, none printed). */
+  coverage?: 'v8' | 'istanbul'
   /** A config file other than the root's own (`vitest --config`), relative to the repository. */
   config?: string
   /** Vitest's `reporters` (the CLI's `--reporter`), instead of the config's. */
@@ -94,6 +97,9 @@ async function run(name: string, options: RunOptions, streams: { stdout: Writabl
       ...(options.reporters && { reporters: options.reporters }),
       ...(options.shard && { shard: options.shard }),
       ...(options.mergeReports && { mergeReports: options.mergeReports }),
+      ...(options.coverage && {
+        coverage: { enabled: true, provider: options.coverage, reporter: [], reportsDirectory: path.join(os.tmpdir(), `vitest-memory-budget-coverage-${process.pid}`) },
+      }),
     },
     {},
     streams,

@@ -1,3 +1,4 @@
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { collectAndRead, makeContexts, runCycles, type Block, type CycleContext, type HeapProbe } from '../cycles.ts'
 import { blockFailure } from '../block-failure.ts'
@@ -124,8 +125,12 @@ export interface AllocationMeasurement extends AllocationPlan {
   durationMs: number
 }
 
-/** The engine's own folder: frames there are the tool's loop and helpers, not the user's code. */
-const ENGINE_DIR = fileURLToPath(new URL('../', import.meta.url))
+/**
+ * The engine's own folder: frames there are the tool's loop and helpers, not the user's code. From
+ * the module's path, not `new URL('../', import.meta.url)`: Vite rewrites that pattern as an asset
+ * URL (an http: one) when it transforms this file for a DOM test environment (jsdom, happy-dom).
+ */
+const ENGINE_DIR = path.dirname(path.dirname(fileURLToPath(import.meta.url))) + path.sep
 const isTool = (file: string): boolean => file.startsWith(ENGINE_DIR)
 
 /** Name of the function whose allocations mark the cut between the variants in the profile. */

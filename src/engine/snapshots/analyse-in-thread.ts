@@ -1,8 +1,13 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { AnalysisRequest, AnalysisResult } from './analyse.ts'
 
-// The thread's entry sits next to this module, as .ts in the repo and .js once built.
-const entry = new URL(`./analysis-thread${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url)
+// The thread's entry sits next to this module, as .ts in the repo and .js once built. A path, not
+// `new URL('./…', import.meta.url)`: Vite rewrites that pattern as an asset URL (an http: one) when it
+// transforms this file for a DOM test environment (jsdom, happy-dom).
+const here = fileURLToPath(import.meta.url)
+const entry = path.join(path.dirname(here), `analysis-thread${path.extname(here)}`)
 
 /** Runs the snapshot analysis in a worker thread and resolves with its result. */
 export function analyseInThread(request: AnalysisRequest): Promise<AnalysisResult> {
