@@ -28,8 +28,8 @@ describe('checks in tests that replace the globals the tool waits on', () => {
       [budget]: 'passed',
     })
     // Caught by what it keeps, not cut off by a timeout.
-    expect(run.errors[leaking]).toMatch(/^block leaks memory \(10 cycles after \d+ warm-up\)\n/)
-    expect(run.errors[leaking]).toContain('\n  objects   block keeps Object x10  (1 per cycle, 320 B)\n')
+    expect(run.errors[leaking]).toMatch(/^block leaks memory \(20 cycles after \d+ warm-up\)\n/)
+    expect(run.errors[leaking]).toContain('\n  objects   block keeps Object x20  (1 per cycle, 640 B)\n')
   })
 
   test('nothing else went wrong in the run', () => {
