@@ -17,10 +17,7 @@ export interface GrowthEstimate {
   secondHalf: number
   /** Cycles measured. */
   cycles: number
-  /**
-   * Cycles left out of the fit as V8's: it compiled code in them and the growth was no more than
-   * that, or the heap shrank by no more than what such cycles had grown and not yet given back.
-   */
+  /** Cycles left out of the fit because V8 compiled code in them and the growth was no more than that. */
   compilingCycles: number
 }
 
@@ -29,36 +26,18 @@ export interface GrowthEstimate {
  * (feedback, deoptimisation data), by a fraction of the code it compiled (0.2-0.3 in the
  * fixtures): such an interval's growth is V8's, and the estimate is fitted to the series rebuilt
  * from the other intervals' growth. Growth beyond the code compiled is not V8's bookkeeping (a
- * block that keeps a `new Function` a cycle compiles and leaks at once), so it stays.
- *
- * V8 gives part of that growth back some cycles later, in a cycle that compiles nothing (seen: +824 B
- * in a compiling cycle, then -224 B two cycles on, in a block keeping 32 B a cycle; tables of the old
- * code freed once nothing uses them). Left in, that drop is the only V8 event the fit sees: a
- * one-off step down in one half, which flattens that half's slope to 0 and hid a one-object-a-cycle
- * leak in 1 run of 4 on a loaded machine, with or without coverage. So a shrink no larger than the
- * growth left out as V8's, and not yet given back, is V8's too and left out; a larger one (the block
- * releasing a cache) stays.
- *
- * When V8's cycles are more than half, too little is left: all intervals are used, and the halves
- * test has to tell compilation from leaks.
+ * block that keeps a `new Function` a cycle compiles and leaks at once), so it stays. When
+ * compilation touched more than half the cycles, too little is left: all intervals are used, and
+ * the halves test has to tell compilation from leaks.
  */
 export function estimateGrowth(series: HeapSeries, from: number, points: number): GrowthEstimate {
   const intervals = points - 1
   const kept = new Float64Array(points)
   let count = 1
-  // Growth left out as V8's that it has not given back yet.
-  let v8Outstanding = 0
   for (let i = 1; i <= intervals; i++) {
     const dataGrowth = series.data[from + i]! - series.data[from + i - 1]!
     const codeChange = Math.abs(series.code[from + i]! - series.code[from + i - 1]!)
-    if (codeChange > 0 && dataGrowth <= codeChange) {
-      v8Outstanding += Math.max(0, dataGrowth)
-      continue
-    }
-    if (dataGrowth < 0 && -dataGrowth <= v8Outstanding) {
-      v8Outstanding += dataGrowth
-      continue
-    }
+    if (codeChange > 0 && dataGrowth <= codeChange) continue
     kept[count] = kept[count - 1]! + dataGrowth
     count++
   }
