@@ -2,27 +2,14 @@
  * Checks every fixture's truth (fixtures/blocks) with a harness of its own, independent of the
  * project's engine: full GC after each cycle, read the memory in use, estimate growth robustly.
  *
- * The reading is the V8 heap less its code spaces, plus ArrayBuffer memory:
- * - Code spaces hold JIT output, which moves at fixed points of tier-up (tens of KB in one cycle) and
- *   is not data a fixture keeps. Counting it, clean blocks read up to ~2 KB/cycle; without, < 90 B.
- * - After a full GC, V8 frees dead ArrayBuffers' memory on a background thread, so a reading taken
- *   straight after gc() may still count them: up to ~900 KB from one reading to the next, in both
- *   `process.memoryUsage().arrayBuffers` and `v8.getHeapStatistics().external_memory` (the latter
- *   more often). A following minor GC finishes that sweep first; then the two agree to the byte, in
- *   forks and in threads workers (each worker thread has its own allocator). arrayBuffers is used: it
- *   counts ArrayBuffer memory only, where external_memory also takes other external allocations.
+ * How memory is read: test/helpers/truth-reading.ts.
  *
  * Set FIXTURES_TRUTH_REPORT=1 to print the measured table.
  */
 import { Session } from 'node:inspector/promises'
-import v8 from 'node:v8'
-import vm from 'node:vm'
 import { beforeAll, describe, expect, test } from 'vitest'
-import { type Block, type Fixture, fixtureByName, fixtures } from '../fixtures/blocks/index.ts'
-
-v8.setFlagsFromString('--expose-gc')
-/** On Node 24, `gc()` with no argument runs a full, synchronous Mark-Compact; `type: 'minor'` a scavenge. */
-const gc = vm.runInNewContext('gc') as (options?: { type: 'minor' }) => void
+import { type Block, type Fixture, fixtureByName, fixtures as allFixtures } from '../fixtures/blocks/index.ts'
+import { median, readBytes, settle } from './helpers/truth-reading.ts'
 
 /** Cycles on a throwaway instance first (both variants), so every code path is compiled. */
 const WARMUP = 10
@@ -51,27 +38,8 @@ const CLEAN_LIMIT = 256
  */
 const oneTimeTolerance = (truth: number): number => Math.max(truth * 0.02, 4 * 1024)
 
-const CODE_SPACES = new Set(['code_space', 'code_large_object_space', 'trusted_space', 'trusted_large_object_space'])
-
-/** Heap data plus ArrayBuffer memory, in bytes. Read the total first, before this call allocates. */
-function readBytes(): number {
-  let bytes = v8.getHeapStatistics().used_heap_size + process.memoryUsage().arrayBuffers
-  for (const space of v8.getHeapSpaceStatistics()) {
-    if (CODE_SPACES.has(space.space_name)) bytes -= space.space_used_size
-  }
-  return bytes
-}
-
-/**
- * Lets pending callbacks and their promises finish, then collects everything unreachable. The minor
- * GC is for its start, where V8 completes the full GC's ArrayBuffer sweep (see the top of the file).
- */
-async function settle(): Promise<void> {
-  await new Promise(resolve => setImmediate(resolve))
-  await new Promise(resolve => setImmediate(resolve))
-  gc()
-  gc({ type: 'minor' })
-}
+/** Fixtures with a long-run truth are checked by test/fixtures-long-run.test.ts. */
+const fixtures = allFixtures.filter(fixture => !fixture.longRun)
 
 /** Preallocated so that storing a reading allocates nothing. */
 const readings = new Float64Array(2 * CYCLES)
@@ -93,12 +61,6 @@ async function run(block: Block, enabled: boolean, count: number, at?: number): 
  */
 function slope(ys: Float64Array): number {
   return median(Array.from(ys.subarray(LAG), (y, i) => (y - ys[i]!) / LAG))
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
 /** The level of a series at its first point, once its slope is taken out. */
@@ -246,7 +208,7 @@ describe('fixtures make the garbage they describe (0.75x to 1.33x)', () => {
 })
 
 test('fixture names are unique kebab-case', () => {
-  const names = fixtures.map(fixture => fixture.name)
+  const names = allFixtures.map(fixture => fixture.name)
   expect(new Set(names).size).toBe(names.length)
   for (const name of names) expect(name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/)
 })
