@@ -1,5 +1,7 @@
 // npm run bench: accuracy, false positives and speed of the default settings, each run in a fresh
-// process. Prints a markdown table and writes it to bench/RESULTS.md. BENCH_QUICK=1 for a smoke run.
+// process. Prints a markdown table and writes it to bench/RESULTS.md. BENCH_QUICK=1 for a smoke run;
+// BENCH_ONLY=<regexp> runs only the fixtures whose names match, at full counts, without the Vitest
+// timings, and writes nothing.
 import { execFile } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -51,7 +53,8 @@ function objectsCell(runs: RunResult[]): string {
   return `${top || '(baseline only)'} (${times}/${read.length} runs)`
 }
 
-const plan = benchPlan(quick)
+const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : undefined
+const plan = benchPlan(quick).filter((entry) => !only || only.test(entry.name))
 const started = performance.now()
 const jobs = plan.flatMap((entry) => Array.from({ length: entry.runs }, () => entry))
 process.stderr.write(`${jobs.length} runs of ${plan.length} fixtures, ${parallel} at a time\n`)
@@ -89,7 +92,7 @@ for (const entry of plan) {
     `${Math.round(median(mine.map((r) => r.wallMs)))} ms (${Math.round(median(mine.map((r) => r.analysisMs)))}) |`)
 }
 
-const vitestTiming = await measureInVitest(quick ? 3 : 10)
+const vitestTiming = only ? '(not measured: BENCH_ONLY)' : await measureInVitest(quick ? 3 : 10)
 const table = [
   `# Benchmark results`,
   '',
@@ -117,4 +120,4 @@ const table = [
   '',
 ].join('\n')
 process.stdout.write(table)
-if (!quick) writeFileSync('bench/RESULTS.md', table)
+if (!quick && !only) writeFileSync('bench/RESULTS.md', table)
