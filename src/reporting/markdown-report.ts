@@ -1,5 +1,6 @@
 import { formatRate, formatSignedSize, formatSize } from '../budgets/sizes.ts'
 import { objectCycles, type Finding } from '../verdict/judge.ts'
+import { EXCUSES } from '../verdict/format-verdict.ts'
 import type { VariantRecord } from './check-record.ts'
 import { headline as runHeadline, plural } from './check-rows.ts'
 import type { MemoryReport, ReportCheck, ReportEnvironment } from './report-model.ts'
@@ -258,7 +259,7 @@ function findingText(finding: Finding, cycles: number): string {
     case 'retained':
       return `retained ${formatSize(finding.measured)}${finding.source === 'heap snapshots' ? ', exact, from heap snapshots' : plusMinus(formatSize(finding.uncertainty))}; limit ${formatSize(finding.limit)}`
     case 'leak':
-      return `${subject} grows ${formatRate(finding.measured)}${plusMinus(formatRate(finding.uncertainty))}; limit ${formatRate(finding.limit)}`
+      return `${subject} grows ${formatRate(finding.measured)}${plusMinus(formatRate(finding.uncertainty))}; limit ${formatRate(finding.limit)}${finding.excused && !finding.over ? `; ${EXCUSES[finding.excused]}` : ''}`
     case 'objects':
       return `${subject} holds ${finding.measured} new ${cell(finding.group?.name ?? 'objects')}; limit ${finding.limit}`
     case 'objectLeak': {

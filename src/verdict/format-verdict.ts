@@ -5,7 +5,7 @@ import { MEMLAB_HINT, type MemlabState } from '../engine/snapshots/retainer-path
 import type { ExplainedGroup } from '../engine/snapshots/analyse.ts'
 import path from 'node:path'
 import type { ExtraSite } from '../engine/allocations/index.ts'
-import { objectCycles, type AllocationEvidence, type Finding, type ObjectEvidence, type Subject, type Verdict } from './judge.ts'
+import { NOISE_FLOOR, objectCycles, type AllocationEvidence, type Finding, type ObjectEvidence, type Subject, type Verdict } from './judge.ts'
 
 /** What a message can add beyond the verdict: the objects behind it, and how they were read. */
 export interface MessageContext {
@@ -21,6 +21,13 @@ export interface MessageContext {
   allocations?: AllocationEvidence
   /** The project root, to show sites' files relative to it. */
   root?: string
+}
+
+/** Why growth whose slope is above the limit is within it (Finding.excused), for messages and the report. */
+export const EXCUSES: Record<NonNullable<Finding['excused']>, string> = {
+  unsteady: 'not steady: one half of the cycles did not grow past the limit',
+  'noise floor': `steady, but under the ${formatRate(NOISE_FLOOR)} that heap statistics call on their own`,
+  'no objects': "heap snapshots of the same cycles found no new object: V8's own growth",
 }
 
 /** Allocation sites a failing allocation limit lists. */
@@ -151,8 +158,10 @@ function withinLine(finding: Finding): string {
       const how = finding.source === 'heap snapshots' ? 'from heap snapshots' : `±${formatSize(uncertainty)}`
       return `  within    retained ${formatSize(measured)} (${how}), limit ${formatSize(limit)}`
     }
-    case 'leak':
-      return `  within    leak of ${finding.subject} ${formatRate(measured)} (±${formatRate(uncertainty)}), limit ${formatRate(limit)}`
+    case 'leak': {
+      const excuse = finding.excused ? `; ${EXCUSES[finding.excused]}` : ''
+      return `  within    leak of ${finding.subject} ${formatRate(measured)} (±${formatRate(uncertainty)}), limit ${formatRate(limit)}${excuse}`
+    }
     case 'allocated':
       return `  within    allocated ${formatSignedRate(measured)} (±${formatSize(uncertainty)}), limit ${formatRate(limit)}`
     case 'direct':

@@ -24,8 +24,9 @@ describe.each(['v8', 'istanbul'] as const)('coverage %s', (provider) => {
     expect(lines[2]).toMatch(/^ {12}held by \(closure\) -> open: Array -> \[\d+\]: Session {2}\(one retains \d+ B\)$/)
     expect(budget).toMatch(/\n {2}within {4}retained [\d.]+ k?B \(from heap snapshots\), limit 600 kB\n/)
     // The baseline opens a Session a cycle and drops it: clean.
-    expect(budget).toMatch(/\n {2}within {4}leak of baseline -?[\d.]+ B\/cycle \(±[\d.]+ B\/cycle\), limit 0 B\/cycle\n/)
-    expect(budget).toMatch(/\n {2}within {4}leak of candidate \d+ B\/cycle \(±[\d.]+ B\/cycle\), limit 0 B\/cycle\n/)
+    // A slope above 0 that is within says why (not steady, under the floor of heap statistics).
+    expect(budget).toMatch(/\n {2}within {4}leak of baseline -?[\d.]+ B\/cycle \(±[\d.]+ B\/cycle\), limit 0 B\/cycle(; [^\n]+)?\n/)
+    expect(budget).toMatch(/\n {2}within {4}leak of candidate \d+ B\/cycle \(±[\d.]+ B\/cycle\), limit 0 B\/cycle(; [^\n]+)?\n/)
 
     const block = run.errors['a block keeping one Session a cycle leaks']!.split('\n')
     expect(block[0]).toMatch(/^block leaks memory \(20 cycles after \d+ warm-up\)$/)

@@ -221,7 +221,7 @@ describe('object evidence from heap snapshots', () => {
         'block leaks memory (20 cycles after 20 warm-up)',
         '  objects   block keeps TelemetryEvent x20  (1 per cycle, 800 B)',
         '  (install @memlab/core and @memlab/heap-analysis (dev dependencies; set PUPPETEER_SKIP_DOWNLOAD=1) for retained sizes and retainer paths)',
-        '  within    leak of block 40 B/cycle (±2 B/cycle), limit 0 B/cycle',
+        '  within    leak of block 40 B/cycle (±2 B/cycle), limit 0 B/cycle; steady, but under the 64 B/cycle that heap statistics call on their own',
         '  halves    40 B/cycle then 40 B/cycle',
       ].join('\n'),
     )
@@ -235,5 +235,55 @@ describe('object evidence from heap snapshots', () => {
   test('objects kept every cycle within the allowance are not a leak', () => {
     const steadySmall = leakMeasurement(growth(40, 2))
     expect(judgeLeak(steadySmall, 100, { block: phase('block', [group('TelemetryEvent', 20, 800)]) }).pass).toBe(true)
+  })
+
+  test('objects kept every cycle are a leak when the slope is sure, even if one half reads flat', () => {
+    // V8 gave back part of its own growth in the second half: the halves test calls it unsteady.
+    const flattened = leakMeasurement(growth(32, 20, [40, 2]))
+    const evidence = { block: phase('block', [group('Object', 20, 640)]) }
+    expect(judgeLeak(flattened, 0).pass).toBe(true)
+    expect(judgeLeak(flattened, 0, evidence).findings.map(({ key, over }) => ({ key, over }))).toEqual([
+      { key: 'leak', over: false },
+      { key: 'objectLeak', over: true },
+    ])
+  })
+
+  test("the candidate's objects span its warm-up: unsteady growth with as many objects as cycles is not called a leak", () => {
+    const measurement = budgetMeasurement(0, 1_000, growth(32, 20, [40, 2]))
+    const evidence = { baseline: phase('baseline', []), candidate: phase('candidate', [group('Object', 40, 1_280)]) }
+    expect(judgeBudget(measurement, { ...budget, leak: 0 }, evidence).pass).toBe(true)
+  })
+
+  test('growth in which heap snapshots of the same cycles found no new object is V8\'s, not a leak', () => {
+    // A clean baseline of 5 cycles in a fresh worker (CI): 156 B/cycle, its lower bound just above 0.
+    const measurement = { ...budgetMeasurement(0, 1_000, growth(0)), cycles: 5 }
+    measurement.baseline = { readings: [], growth: { ...growth(156, 0, [156, 100]), low: 12, high: 524 } }
+    const limits = { ...budget, leak: 0, retained: undefined }
+    const onStatistics = judgeBudget(measurement, limits)
+    expect(onStatistics.findings[0]).toMatchObject({ key: 'leak', subject: 'baseline', over: true, uncertainty: 144 })
+    const verdict = judgeBudget(measurement, limits, { baseline: phase('baseline', []), candidate: phase('candidate', []) })
+    expect(verdict.pass).toBe(true)
+    expect(formatBudgetVerdict(verdict, measurement, limits)).toBe(
+      [
+        'memory budget "telemetry" met (5 cycles without, 5 with)',
+        "  within    leak of baseline 156 B/cycle (±144 B/cycle), limit 0 B/cycle; heap snapshots of the same cycles found no new object: V8's own growth",
+        '  within    leak of candidate 0 B/cycle (±0 B/cycle), limit 0 B/cycle',
+        'budget file: /project/memory-budgets.json',
+      ].join('\n'),
+    )
+  })
+
+  test('the ± of a leak is the side of its interval that decides: an over verdict never shows a ± that holds the limit', () => {
+    const asymmetric = leakMeasurement({ ...growth(695, 0), low: 90, high: 2_200 })
+    const verdict = judgeLeak(asymmetric, 0)
+    expect(verdict.pass).toBe(false)
+    expect(formatLeakVerdict(verdict, asymmetric).split('\n')[1]).toBe('  leak      block grows 695 B/cycle > 0 B/cycle  (±605 B/cycle)')
+  })
+
+  test('a slope above the limit that one half does not share passes, and says why', () => {
+    const step = leakMeasurement(growth(700, 100, [1_400, 0]))
+    expect(formatLeakVerdict(judgeLeak(step, 0), step).split('\n')[1]).toBe(
+      '  within    leak of block 700 B/cycle (±100 B/cycle), limit 0 B/cycle; not steady: one half of the cycles did not grow past the limit',
+    )
   })
 })
