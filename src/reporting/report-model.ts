@@ -12,8 +12,13 @@ import { countedRows, countRows, type RunCounts, type SummaryRow } from './check
  *
  * The shape is versioned: `version` changes only when a field is removed or changes meaning; new
  * optional fields may be added within a version, so readers should ignore fields they do not know.
+ *
+ * Version 2: a leak finding's `uncertainty` is the side of its 95% interval that decides (the slope
+ * less its lower bound), no longer the interval's half-width, and `excused` says why a slope above
+ * its limit is within; a check's `status` may be `timed out` or `aborted`; retried attempts are
+ * listed apart, in `retried`.
  */
-export const REPORT_VERSION = 1
+export const REPORT_VERSION = 2
 
 export interface MemoryReport {
   version: typeof REPORT_VERSION

@@ -27,7 +27,10 @@ export interface Finding {
   /** bytes (retained), bytes per cycle (leak), or a count of objects (objects, objectLeak) */
   measured: number
   limit: number
-  /** Half-width of the 95% interval around measured; 0 for figures read from heap snapshots. */
+  /**
+   * How far the 95% interval reaches on the side that decides (for a leak, the slope less its lower
+   * bound; the interval is not symmetric); a half-width where it is; 0 for figures read from heap snapshots.
+   */
   uncertainty: number
   over: boolean
   /** Where a retained figure comes from. */

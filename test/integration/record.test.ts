@@ -104,7 +104,7 @@ describe('vitest -u with 3 files x 4 budget checks in parallel workers', () => {
     const files = readdirSync(dir).sort()
     expect(files.filter((name) => name.endsWith('.svg'))).toHaveLength(12)
     expect(files).toEqual(expect.arrayContaining(['memory-report.json', 'memory-report.md']))
-    expect(report.version).toBe(1)
+    expect(report.version).toBe(2)
     expect(report.checks).toHaveLength(12)
     expect(report.environment.node).toBe(process.version)
     const markdown = readFileSync(path.join(dir, 'memory-report.md'), 'utf8')
