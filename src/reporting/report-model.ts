@@ -15,8 +15,8 @@ import { countedRows, countRows, type RunCounts, type SummaryRow } from './check
  *
  * Version 2: a leak finding's `uncertainty` is the side of its 95% interval that decides (the slope
  * less its lower bound), no longer the interval's half-width, and `excused` says why a slope above
- * its limit is within; a check's `status` may be `timed out` or `aborted`; retried attempts are
- * listed apart, in `retried`.
+ * its limit is within; a check's `verdict` may be `timed out` or `aborted`, with `cut`; retried attempts are
+ * listed apart, in `earlierAttempts`.
  */
 export const REPORT_VERSION = 2
 
