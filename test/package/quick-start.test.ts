@@ -13,10 +13,8 @@ describe("README's quick start, as the smoke reads it", () => {
   test('gives the config, the budget file and the test file, as written', () => {
     const files = quickStartFiles(readme)
     expect(files.map((file) => file.path)).toEqual(['vitest.config.ts', 'memory-budgets.json', 'test/telemetry.test.ts'])
-    for (const file of files) {
-      const block = file.path.endsWith('.json') ? file.text : file.text.trimEnd()
-      expect(readme).toContain(block.trimEnd())
-    }
+    // Every file is its block as written: a user copies it, caption and all, and it must work.
+    for (const file of files) expect(readme).toContain(file.text.trimEnd())
     expect(JSON.parse(files[1]!.text)).toMatchObject({ budgets: { telemetry: {} } })
     expect(expectationsOf(files)).toEqual({
       tests: ['telemetry stays within its memory budget', 'a connection cycle leaks nothing'],
@@ -35,6 +33,8 @@ describe("README's quick start, as the smoke reads it", () => {
     )
     const withoutConfig = section.replace(/```ts\n\/\/ vitest\.config\.ts[\s\S]*?```/, '')
     expect(() => quickStartFiles(withoutConfig)).toThrow("README.md's quick start has no block for vitest.config.ts")
+    const uncaptioned = section.replace('`memory-budgets.json`, at the project root', 'At the project root')
+    expect(() => quickStartFiles(uncaptioned)).toThrow("README.md's quick start has a json block the smoke does not know where to write:")
   })
 })
 
