@@ -1,7 +1,7 @@
 import type { Block, HeapProbe } from '../engine/cycles.ts'
 import { measureLeak, type LeakMeasurement, type MeasurePlan } from '../engine/measure.ts'
 import { CheckProgress, Pass } from '../engine/progress.ts'
-import { judgeLeak, needsObjectEvidence } from '../verdict/judge.ts'
+import { judgeLeak, keepsNothing, needsObjectEvidence } from '../verdict/judge.ts'
 import type { CheckOutcome } from './outcome.ts'
 import { inSnapshotDir, judgeWithObjects, snapshotRefusal } from './snapshot-run.ts'
 
@@ -10,7 +10,8 @@ import { inSnapshotDir, judgeWithObjects, snapshotRefusal } from './snapshot-run
  * name what is kept and where) or when the heap grows steadily by less than heap statistics can
  * call (an object kept every cycle is a leak whatever its size). A leak recurs every cycle, so the
  * second run sees it again; a clean block costs one run and no snapshot. The first run's failure
- * stands: the second explains it. `progress` says which run and cycle are under way; setting its
+ * stands, the second explaining it, unless the second run's snapshots found nothing new held at all:
+ * then what the first read was V8's own growth (a fresh worker's feedback and inline caches). `progress` says which run and cycle are under way; setting its
  * `aborted` stops the check.
  */
 export async function runLeakCheck(
@@ -34,7 +35,8 @@ export async function runLeakCheck(
       [{ subject: 'block', name: 'block', before: second.snapshots!.start, after: second.snapshots!.end }],
       (evidence) => judgeLeak(second, plan.leak, evidence),
     )
-    if (verdict.pass) return { measurement: second, ...judged, secondRun: true }
+    // A first run that read growth, where the second found nothing new held at all: V8's growth.
+    if (verdict.pass || keepsNothing(judged.evidence.block!)) return { measurement: second, ...judged, secondRun: true }
     return { measurement, verdict, evidence: judged.evidence, memlab: judged.memlab, analysisMs: judged.analysisMs, secondRun: true }
   }, progress)
 }

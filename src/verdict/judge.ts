@@ -102,6 +102,15 @@ export function needsObjectEvidence(growth: GrowthEstimate, limit: number): bool
   return growth.low > limit && !isLeaking(growth, limit)
 }
 
+/**
+ * Heap snapshots around a phase found nothing new that user code holds: whatever the heap grew by
+ * in it was V8's own tables (feedback, inline caches, compiled code's metadata), which snapshots
+ * leave out.
+ */
+export function keepsNothing(phase: PhaseAnalysis): boolean {
+  return phase.groups.length === 0
+}
+
 export function judgeBudget(measurement: BudgetMeasurement, budget: ResolvedBudget, objects: ObjectEvidence = {}, allocations?: AllocationEvidence): Verdict {
   const findings: Finding[] = []
   if (allocations) findings.push(...allocationFindings(budget, allocations))
@@ -226,6 +235,6 @@ function leakFinding(subject: Subject, growth: GrowthEstimate, limit: number, ph
   if (growth.low <= limit) return finding
   if (!growsSteadily(growth, limit)) return { ...finding, excused: 'unsteady' }
   if (!isLeaking(growth, limit)) return { ...finding, excused: 'noise floor' }
-  if (phase && phase.groups.length === 0) return { ...finding, excused: 'no objects' }
+  if (phase && keepsNothing(phase)) return { ...finding, excused: 'no objects' }
   return { ...finding, over: true }
 }
