@@ -92,6 +92,11 @@ export interface CheckRecord {
   attempt?: CheckAttempt
   /** Set when the check stopped before its verdict: it has no figures then. */
   cut?: CheckCut
+  /**
+   * What the check left out, passing or not, and why: `objects not read: the worker's heap holds
+   * 181 MB, over the 150 MB that heap snapshots are taken of (...)`.
+   */
+  skipped?: string
 }
 
 export interface CheckAttempt {
@@ -204,6 +209,7 @@ function common(outcome: CheckOutcome<BudgetMeasurement | LeakMeasurement>) {
     pass: verdict.pass,
     findings: verdict.findings,
     ...(outcome.memlab && { memlab: outcome.memlab }),
+    ...(outcome.note && { skipped: outcome.note }),
     durationMs: measurement.durationMs + (outcome.analysisMs ?? 0) + allocationMs,
     timings: { measureMs: measurement.durationMs, snapshotsMs: measurement.snapshotMs, analysisMs: outcome.analysisMs ?? 0, allocationMs },
   }

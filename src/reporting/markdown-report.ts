@@ -110,6 +110,7 @@ function heading(check: ReportCheck): string {
 function checkSection(check: ReportCheck, charts: boolean): string {
   if (check.cut) return [`## ${heading(check)}`, context(check), cutText(check.verdict, check.cut)].join('\n\n')
   const parts = [`## ${heading(check)}`, context(check), figuresTable(check)]
+  if (check.skipped) parts.push(`**Left out**: ${cell(check.skipped)}.`)
   if (charts && check.chart) parts.push(`![${chartAlt(check)}](${check.chart})`)
   parts.push(findingList(check))
   const objects = objectsTable(check)

@@ -85,6 +85,8 @@ export interface ReportCheck {
    */
   verdict: CheckVerdict
   cut?: Omit<CheckCut, 'verdict'>
+  /** What the check left out, passing or not, and why (objects not read from a heap too large). */
+  skipped?: string
   /** The attempt of its test (Vitest's retry and repeats) that made the check. */
   attempt?: CheckAttempt
   /** Measured cycles per variant, warm-up asked for and run. */
@@ -215,6 +217,7 @@ function checkOf({ file, test, record }: SummaryRow, id: string, root: string, c
     ...(record.budgetFile !== undefined && { budgetFile: toPosix(path.relative(root, record.budgetFile)) }),
     verdict: verdictOf(record),
     ...(record.cut && { cut: { reason: record.cut.reason, where: record.cut.where } }),
+    ...(record.skipped && { skipped: record.skipped }),
     ...(record.attempt && (record.attempt.retry > 0 || record.attempt.repeat > 0) && { attempt: record.attempt }),
     cycles: record.cycles,
     warmup: record.warmup,

@@ -46,7 +46,8 @@ export interface SummaryOptions {
  * The table: a line naming each test file, then a row per check in it, then the run in one line.
  * In a row that did not pass the check's name is red and the figures that broke a limit, and the
  * verdict, are bold red (colour only on a terminal: util.styleText honours NO_COLOR and pipes). A
- * check cut short has a line under its row saying why and where; a check of an attempt that
+ * check cut short has a line under its row saying why and where, and a check that left something
+ * out (heap snapshots of a heap too large) one saying what and why; a check of an attempt that
  * Vitest retried says so in its verdict, and is not counted.
  */
 export function formatSummary(rows: SummaryRow[], options: SummaryOptions = {}): string {
@@ -82,8 +83,10 @@ export function formatSummary(rows: SummaryRow[], options: SummaryOptions = {}):
       lines.push(`  ${file}`)
     }
     lines.push(line(cells[index]!, true))
-    const { cut } = row.record
-    if (cut) lines.push(`${' '.repeat(4 + widths[0]! + 2)}${cut.reason}${cut.where ? `, in ${cut.where}` : ''}`)
+    const { cut, skipped } = row.record
+    const under = ' '.repeat(4 + widths[0]! + 2)
+    if (cut) lines.push(`${under}${cut.reason}${cut.where ? `, in ${cut.where}` : ''}`)
+    if (skipped) lines.push(`${under}${skipped}`)
   })
   const { lead, rest } = headline(countRows(rows))
   lines.push('', ` ${style('bold', lead)}${rest}`, '')

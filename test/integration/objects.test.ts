@@ -9,6 +9,7 @@ const expectedStates = {
   'a clean block leaves no objects behind': 'passed',
   'a 64 B leak, under the noise floor of heap statistics, is caught by its objects': 'failed',
   'a heap too large to snapshot fails an objects budget with the reason, not minutes of silence': 'failed',
+  'a heap too large to snapshot: a budget that needs no objects passes, and its row says none were read': 'passed',
 }
 
 describe.each([
@@ -45,6 +46,15 @@ describe.each([
   test('a heap too large to snapshot is refused with its size', () => {
     expect(run.errors['a heap too large to snapshot fails an objects budget with the reason, not minutes of silence']).toMatch(
       /^memory budget "telemetry" limits objects, which needs heap snapshots, but the worker's heap holds \d+ MB, over the 150 MB that heap snapshots are taken of/,
+    )
+  })
+
+  test('a check that read no objects says so under its row, though it passed', () => {
+    const lines = run.stdout.split('\n')
+    const row = lines.findIndex((line) => line.includes('"plain"'))
+    expect(lines[row]).toMatch(/ within$/)
+    expect(lines[row + 1]).toMatch(
+      /^ {6,}objects not read: the worker's heap holds \d+ MB, over the 150 MB that heap snapshots are taken of \(each would take tens of seconds and gigabytes of memory\); measure in a test file of its own, so that the worker holds less$/,
     )
   })
 
