@@ -27,13 +27,14 @@ export interface HeadroomRule {
   uncertainties: number
   /** Least headroom of a `retained` limit, bytes. */
   minimumBytes: number
-  /** Least headroom of a `leak` limit, bytes per cycle. */
+  /** Least headroom of the `leak` limit a leaking check names to allow it, bytes per cycle. */
   minimumRate: number
 }
 
 /**
- * retained: measured + max(25%, 3 x uncertainty, 4 kB); leak: measured + max(25%, 3 x uncertainty,
- * 64 B/cycle); objects: count + 25% (rounded up); then rounded up to 2 significant digits.
+ * retained (and the allocation limits): measured + max(25%, 3 x uncertainty, 4 kB); objects: count
+ * + 25% (rounded up); then rounded up to 2 significant digits. `leak` is never recorded, but a
+ * leaking check names the limit that would allow it: measured + max(25%, 3 x uncertainty, 64 B/cycle).
  *
  * - 25%: the same code measures up to ~12% apart between runs, machines and Node patch releases
  *   (a one-time 200 kB cache read 9-12% low from heap statistics, RESEARCH.md); 25% covers that
@@ -43,7 +44,7 @@ export interface HeadroomRule {
  * - 4 kB: below it heap statistics see V8's own bookkeeping (feedback vectors, lazily built tables)
  *   as much as the feature; a 200 B figure + 25% would fail on the next unlucky run.
  * - 64 B/cycle: the noise floor under which heap statistics never call growth a leak (judge.ts),
- *   so a tighter leak limit would only record noise.
+ *   so a tighter leak limit would only allow noise.
  * - Counts from heap snapshots are exact but vary by a cycle of slack (19-21 objects for 20 cycles).
  */
 export const DEFAULT_HEADROOM: HeadroomRule = { relative: 0.25, uncertainties: 3, minimumBytes: 4000, minimumRate: NOISE_FLOOR }
@@ -62,7 +63,7 @@ export interface RecordOptions {
     uncertainties?: number
     /** Least headroom of `retained`: bytes, or a size such as "4 kB". @default '4 kB' */
     minimum?: number | string
-    /** Least headroom of `leak`, per cycle. @default '64 B' */
+    /** Least headroom of the `leak` limit a leaking check names to allow it, per cycle. @default '64 B' */
     minimumLeak?: number | string
   }
 }
@@ -181,8 +182,9 @@ const WILDCARD = '*'
 
 /** The keys to write for one budget after a run (see the top of this file for which). */
 export function recordBudget({ name, records, entry, defaults = {}, headroom = DEFAULT_HEADROOM }: RecordInput): EntryUpdate {
-  const leaks = records.flatMap((record) => leaksNotRecorded(record, headroom))
-  const measured = records.filter((record) => leaksNotRecorded(record, headroom).length === 0)
+  const leaksOf = records.map((record) => leaksNotRecorded(record, headroom))
+  const leaks = leaksOf.flat()
+  const measured = records.filter((_, i) => leaksOf[i]!.length === 0)
   // Every check leaked: nothing measured this budget without its leak, so nothing is written, not even a new entry.
   if (measured.length === 0 && leaks.length > 0) return { name, status: 'unchanged', changes: [], leaks }
 
