@@ -1,17 +1,20 @@
 import type { CheckRecord } from '../reporting/check-record.ts'
-import { NOISE_FLOOR, objectCycles, type Finding } from '../verdict/judge.ts'
+import { NOISE_FLOOR, objectCycles, type Finding, type Subject } from '../verdict/judge.ts'
 import { formatSize, parseSize } from './sizes.ts'
 
 /**
  * `vitest -u` for budgets: what a budget entry should say after this run, from the checks that
- * measured it. Pure: records and the entry as written in the file in, the keys to write out.
+ * measured it. Pure: records and the entry as written in the file in, the keys to write out. Like
+ * snapshots, `-u` writes what is missing and what failed, and leaves what passed as it is.
  *
  * Which keys are written:
- * - a key the entry sets (`retained`, `leak`, a constructor under `objects`) is re-recorded;
- * - an entry that sets none of them (a new entry, or `{}`) gets `retained`, the figure budgets are for;
- * - a key whose limit this run broke is written too, wherever that limit came from (`defaults`, the
- *   built-in leak of 0, `"*"` under objects), so that the next run passes: a broken object limit
- *   adds the constructor by name, leaving `"*"` as the user set it;
+ * - an entry that sets no limit (a new entry, or `{}`) gets `retained`, the figure budgets are for;
+ * - a limit this run broke is re-recorded, wherever it came from (the entry, `defaults`, `"*"` under
+ *   objects), so that the next run passes: a broken object limit adds the constructor by name,
+ *   leaving `"*"` as the user set it;
+ * - a limit that held is never rewritten, neither tightened nor loosened: it is the user's;
+ * - `leak` is never written: a check that leaks (leaksNotRecorded) records nothing at all, since its
+ *   other figures hold what leaked too, and growth that did not break the limit is not a leak;
  * - `cycles` and `warmup` are never touched: they are how to measure, not what was measured;
  * - a key that a check overrode in code (its limit differs from the file's) is not recorded from it.
  */
@@ -24,13 +27,14 @@ export interface HeadroomRule {
   uncertainties: number
   /** Least headroom of a `retained` limit, bytes. */
   minimumBytes: number
-  /** Least headroom of a `leak` limit, bytes per cycle. */
+  /** Least headroom of the `leak` limit a leaking check names to allow it, bytes per cycle. */
   minimumRate: number
 }
 
 /**
- * retained: measured + max(25%, 3 x uncertainty, 4 kB); leak: measured + max(25%, 3 x uncertainty,
- * 64 B/cycle); objects: count + 25% (rounded up); then rounded up to 2 significant digits.
+ * retained (and the allocation limits): measured + max(25%, 3 x uncertainty, 4 kB); objects: count
+ * + 25% (rounded up); then rounded up to 2 significant digits. `leak` is never recorded, but a
+ * leaking check names the limit that would allow it: measured + max(25%, 3 x uncertainty, 64 B/cycle).
  *
  * - 25%: the same code measures up to ~12% apart between runs, machines and Node patch releases
  *   (a one-time 200 kB cache read 9-12% low from heap statistics, RESEARCH.md); 25% covers that
@@ -40,7 +44,7 @@ export interface HeadroomRule {
  * - 4 kB: below it heap statistics see V8's own bookkeeping (feedback vectors, lazily built tables)
  *   as much as the feature; a 200 B figure + 25% would fail on the next unlucky run.
  * - 64 B/cycle: the noise floor under which heap statistics never call growth a leak (judge.ts),
- *   so a tighter leak limit would only record noise.
+ *   so a tighter leak limit would only allow noise.
  * - Counts from heap snapshots are exact but vary by a cycle of slack (19-21 objects for 20 cycles).
  */
 export const DEFAULT_HEADROOM: HeadroomRule = { relative: 0.25, uncertainties: 3, minimumBytes: 4000, minimumRate: NOISE_FLOOR }
@@ -59,7 +63,7 @@ export interface RecordOptions {
     uncertainties?: number
     /** Least headroom of `retained`: bytes, or a size such as "4 kB". @default '4 kB' */
     minimum?: number | string
-    /** Least headroom of `leak`, per cycle. @default '64 B' */
+    /** Least headroom of the `leak` limit a leaking check names to allow it, per cycle. @default '64 B' */
     minimumLeak?: number | string
   }
 }
@@ -121,31 +125,15 @@ export interface Measured {
   uncertainty: number
 }
 
-/** The limit to record for a figure, and the band in which an existing limit is left as it is. */
-export interface Recommendation {
-  /** What a fresh recording writes: measured + headroom, rounded up. */
-  limit: number
-  /**
-   * An existing limit from `low` to `high` is kept: so that `vitest -u` on unchanged code changes
-   * nothing, while a limit that leaves less than half the headroom, or more than twice it, is
-   * recorded again (it would soon fail, or it would no longer catch a regression of the same size).
-   * A fresh limit is always inside its own band.
-   */
-  low: number
-  high: number
-}
-
-export function recommend(measured: Measured, kind: LimitKind, rule: HeadroomRule): Recommendation {
+/**
+ * The limit to record for a figure: measured + headroom, rounded up.
+ * @example recommend({ value: 41_200, uncertainty: 39 }, 'size', DEFAULT_HEADROOM) //=> 52_000
+ */
+export function recommend(measured: Measured, kind: LimitKind, rule: HeadroomRule): number {
   const value = Math.max(0, measured.value)
-  if (kind === 'count') {
-    const headroom = Math.ceil(value * rule.relative)
-    return { limit: value + headroom, low: value + headroom / 2, high: value + 2 * headroom }
-  }
+  if (kind === 'count') return value + Math.ceil(value * rule.relative)
   const minimum = kind === 'size' ? rule.minimumBytes : rule.minimumRate
-  const headroom = Math.max(value * rule.relative, measured.uncertainty * rule.uncertainties, minimum)
-  const limit = roundUpReadable(value + headroom)
-  // Rounding up adds under 10% of the limit, within 2 x headroom unless `relative` is set tiny.
-  return { limit, low: value + headroom / 2, high: Math.max(value + 2 * headroom, limit) }
+  return roundUpReadable(value + Math.max(value * rule.relative, measured.uncertainty * rule.uncertainties, minimum))
 }
 
 /** A budget entry as written in the file: sizes as the user wrote them ("600 kB" or 600000). */
@@ -169,6 +157,8 @@ export interface EntryUpdate {
   status: 'added' | 'changed' | 'unchanged'
   /** Keys to write, in the order to write them; empty when unchanged. */
   changes: KeyChange[]
+  /** The leaks its checks found, whose checks recorded nothing (see leaksNotRecorded); absent when none leaked. */
+  leaks?: LeakNotRecorded[]
 }
 
 export interface RecordInput {
@@ -184,50 +174,90 @@ export interface RecordInput {
 
 /**
  * Size limits read off a finding of the same key: the allocation limits (`allocated`, `direct` per
- * cycle, `peak`). Recorded like `retained` when the entry sets them or they broke.
+ * cycle, `peak`). Recorded like `retained` when they broke.
  */
 const FINDING_SIZE_KEYS = ['allocated', 'peak', 'direct'] as const satisfies ReadonlyArray<Finding['key']>
-const MEASURABLE = ['retained', 'leak', 'objects', ...FINDING_SIZE_KEYS] as const
+const LIMIT_KEYS = ['retained', 'leak', 'objects', ...FINDING_SIZE_KEYS] as const
 const WILDCARD = '*'
 
 /** The keys to write for one budget after a run (see the top of this file for which). */
 export function recordBudget({ name, records, entry, defaults = {}, headroom = DEFAULT_HEADROOM }: RecordInput): EntryUpdate {
+  const leaksOf = records.map((record) => leaksNotRecorded(record, headroom))
+  const leaks = leaksOf.flat()
+  const measured = records.filter((_, i) => leaksOf[i]!.length === 0)
+  // Every check leaked: nothing measured this budget without its leak, so nothing is written, not even a new entry.
+  if (measured.length === 0 && leaks.length > 0) return { name, status: 'unchanged', changes: [], leaks }
+
   const current = entry ?? {}
   const changes: KeyChange[] = []
-  const decide = (path: KeyChange['path'], before: unknown, kind: LimitKind, needs: Measured[]): void => {
+  const write = (path: KeyChange['path'], before: unknown, kind: LimitKind, { needs }: Needs): void => {
     if (needs.length === 0) return
-    const recommendations = needs.map((need) => recommend(need, kind, headroom))
-    const limit = Math.max(...recommendations.map((r) => r.limit))
-    const low = Math.max(...recommendations.map((r) => r.low))
-    const high = Math.max(...recommendations.map((r) => r.high))
-    const existing = readLimit(before, kind)
-    if (existing !== undefined && existing >= low && existing <= high) return
+    const limit = Math.max(...needs.map((need) => recommend(need, kind, headroom)))
     const after = kind === 'count' ? limit : formatSize(limit)
     changes.push(before === undefined ? { path, after } : { path, before, after })
   }
 
-  const setsNone = !MEASURABLE.some((key) => Object.hasOwn(current, key))
-  const retained = retainedNeeds(records, effectiveSize(current.retained ?? defaults.retained))
-  if (Object.hasOwn(current, 'retained') || setsNone || retained.over) decide(['retained'], current.retained, 'size', retained.needs)
-
-  const leak = leakNeeds(records, effectiveSize(current.leak ?? defaults.leak) ?? 0)
-  if (Object.hasOwn(current, 'leak') || leak.over) decide(['leak'], current.leak, 'rate', leak.needs)
+  const setsNone = !LIMIT_KEYS.some((key) => Object.hasOwn(current, key))
+  const retained = retainedNeeds(measured, effectiveSize(current.retained ?? defaults.retained))
+  if (setsNone || retained.over) write(['retained'], current.retained, 'size', retained)
 
   for (const key of FINDING_SIZE_KEYS) {
-    const sized = findingNeeds(records, key, effectiveSize(current[key] ?? defaults[key]))
-    if (Object.hasOwn(current, key) || sized.over) decide([key], current[key], 'size', sized.needs)
+    const sized = findingNeeds(measured, key, effectiveSize(current[key] ?? defaults[key]))
+    if (sized.over) write([key], current[key], 'size', sized)
   }
 
   const entryObjects = asObject(current.objects)
   const limits = { ...asObject(defaults.objects), ...entryObjects }
-  for (const constructor of objectNames(records, entryObjects)) {
+  for (const constructor of objectsOver(measured)) {
     const effective = limits[constructor] ?? limits[WILDCARD]
-    const objects = objectNeeds(records, constructor, typeof effective === 'number' ? effective : undefined)
-    if (Object.hasOwn(entryObjects, constructor) || objects.over) decide(['objects', constructor], entryObjects[constructor], 'count', objects.needs)
+    const objects = objectNeeds(measured, constructor, typeof effective === 'number' ? effective : undefined)
+    if (objects.over) write(['objects', constructor], entryObjects[constructor], 'count', objects)
   }
 
   const status = entry === undefined ? 'added' : changes.length > 0 ? 'changed' : 'unchanged'
-  return { name, status, changes }
+  return { name, status, changes, ...(leaks.length > 0 && { leaks }) }
+}
+
+/** A leak that a check found, which `vitest -u` does not record as allowed. */
+export interface LeakNotRecorded {
+  subject: Subject
+  /**
+   * What confirmed it: objects kept every cycle (objectLeak findings: constructor, how many, over
+   * how many cycles), or, from heap statistics alone, growth steady in both halves of the cycles.
+   */
+  confirmedBy:
+    | { kind: 'objects'; groups: Array<{ name: string; count: number }>; cycles: number }
+    | { kind: 'growth'; perCycle: number; firstHalf: number; secondHalf: number }
+  /** The `leak` limit that would let it pass: its bytes per cycle + headroom, rounded up. */
+  allowance: number
+}
+
+/**
+ * The leaks of one check, by variant: each broken leak limit. The judge calls a leak only on
+ * evidence (judge.ts): objects kept every cycle, or growth above the limit with 95% confidence,
+ * steady in both halves and above the noise floor; growth it excuses (one half flat, under the
+ * floor, no new object in the snapshots) is not over, and so never a leak here.
+ *
+ * `-u` never records a leak as allowed: it would accept the very regression the check is for (a
+ * hand-set `leak: 0 B` once became `120 B/cycle`). The check fails under `-u` and says how to allow
+ * it by hand. Its other figures (retained, objects) hold what leaked, so they are not recorded either.
+ */
+export function leaksNotRecorded(record: CheckRecord, headroom: HeadroomRule = DEFAULT_HEADROOM): LeakNotRecorded[] {
+  const leaks: LeakNotRecorded[] = []
+  for (const subject of ['baseline', 'candidate', 'block'] as const) {
+    const kept = record.findings.filter((f) => f.key === 'objectLeak' && f.over && f.subject === subject && f.group)
+    const growth = record.findings.find((f) => f.key === 'leak' && f.over && f.subject === subject)
+    if (kept.length === 0 && !growth) continue
+    const cycles = objectCycles(record, subject)
+    const needs: Measured[] = kept.map((f) => ({ value: f.group!.bytes / cycles, uncertainty: 0 }))
+    if (growth) needs.push({ value: growth.measured, uncertainty: growth.uncertainty })
+    const halves = record[subject]?.growth
+    const confirmedBy: LeakNotRecorded['confirmedBy'] = kept.length > 0
+      ? { kind: 'objects', groups: kept.map((f) => ({ name: f.group!.name, count: f.measured })), cycles }
+      : { kind: 'growth', perCycle: growth!.measured, firstHalf: halves?.firstHalf ?? growth!.measured, secondHalf: halves?.secondHalf ?? growth!.measured }
+    leaks.push({ subject, confirmedBy, allowance: Math.max(...needs.map((need) => recommend(need, 'rate', headroom))) })
+  }
+  return leaks
 }
 
 interface Needs {
@@ -243,25 +273,6 @@ function retainedNeeds(records: readonly CheckRecord[], effective: number | unde
     if (!record.retained || (finding && finding.limit !== effective)) continue // overridden in code
     result.needs.push({ value: record.retained.bytes, uncertainty: record.retained.uncertainty })
     result.over ||= finding?.over ?? false
-  }
-  return result
-}
-
-function leakNeeds(records: readonly CheckRecord[], effective: number): Needs {
-  const result: Needs = { needs: [], over: false }
-  for (const record of records) {
-    const findings = record.findings.filter((f) => f.key === 'leak')
-    if (findings.some((f) => f.limit !== effective)) continue // overridden in code
-    for (const finding of findings) {
-      result.needs.push({ value: finding.measured, uncertainty: finding.uncertainty })
-      result.over ||= finding.over
-    }
-    // Objects kept every cycle fail when their bytes per cycle exceed the leak limit.
-    for (const finding of record.findings) {
-      if (finding.key !== 'objectLeak' || !finding.over || !finding.group) continue
-      result.needs.push({ value: finding.group.bytes / objectCycles(record, finding.subject), uncertainty: 0 })
-      result.over = true
-    }
   }
   return result
 }
@@ -288,21 +299,15 @@ function objectNeeds(records: readonly CheckRecord[], constructor: string, effec
   return result
 }
 
-/** Constructors to consider: those the entry names, then those over a limit, in first-seen order. */
-function objectNames(records: readonly CheckRecord[], entryObjects: Record<string, unknown>): string[] {
-  const names = new Set(Object.keys(entryObjects).filter((name) => name !== WILDCARD))
+/** Constructors over an `objects` limit, in first-seen order. */
+function objectsOver(records: readonly CheckRecord[]): string[] {
+  const names = new Set<string>()
   for (const record of records) {
     for (const finding of record.findings) {
       if (finding.key === 'objects' && finding.over && finding.group) names.add(finding.group.name)
     }
   }
   return [...names]
-}
-
-function readLimit(raw: unknown, kind: LimitKind): number | undefined {
-  if (raw === undefined) return undefined
-  if (kind === 'count') return typeof raw === 'number' ? raw : undefined
-  return effectiveSize(raw)
 }
 
 function effectiveSize(raw: unknown): number | undefined {

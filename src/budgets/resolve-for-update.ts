@@ -7,9 +7,12 @@ export interface BudgetForRun {
   budget: ResolvedBudget
   /**
    * This run records budgets (`vitest -u`, not in CI): the check measures and reports as usual, and
-   * passes whatever its verdict, as a snapshot does under `-u`; the main process writes the limits.
+   * passes whatever limit it broke, as a snapshot does under `-u`, unless it leaks (a leak is never
+   * recorded as allowed); the main process writes the limits.
    */
   recording: boolean
+  /** The file lacks this budget (or there is no file): it is measured as a new entry would be. */
+  missing: boolean
 }
 
 /**
@@ -37,6 +40,7 @@ export function resolveBudgetForRun(budgetsPath: string, name: string, overrides
     }
     // The cached file is frozen and shared: extend a copy.
     file = { ...file, budgets: { ...file.budgets, [name]: {} } }
+    return { budget: resolveBudget(file, name, overrides), recording, missing: true }
   }
-  return { budget: resolveBudget(file, name, overrides), recording }
+  return { budget: resolveBudget(file, name, overrides), recording, missing: false }
 }

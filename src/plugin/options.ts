@@ -1,5 +1,5 @@
 import path from 'node:path'
-import type { RecordOptions } from '../budgets/record-budget.ts'
+import { resolveHeadroom, type HeadroomRule, type RecordOptions } from '../budgets/record-budget.ts'
 import type { ReportOption } from '../reporting/report-options.ts'
 
 /** Options of `memoryBudget()`. */
@@ -45,10 +45,15 @@ export interface WorkerOptions {
   /** The project root: `sites.direct` globs are relative to it. */
   root: string
   /**
-   * This run records budgets (`vitest -u`, not in CI): budget checks pass whatever their verdict and
-   * missing budgets are measured, for the main process to write.
+   * This run records budgets (`vitest -u`, not in CI): budget checks pass whatever limit they broke,
+   * unless they leak, and missing budgets are measured, for the main process to write.
    */
   recording?: boolean
+  /**
+   * The headroom `vitest -u` records with: a check that leaks under `-u` names the `leak` limit that
+   * would allow it, by the same rule as the main process records the rest.
+   */
+  headroom?: HeadroomRule
   /** The test timeout of files that call a memory matcher (MemoryBudgetOptions.testTimeout), when raised. */
   testTimeout?: number
 }
@@ -71,6 +76,7 @@ export function resolveWorkerOptions(options: MemoryBudgetOptions, root: string,
   return {
     budgetsPath: path.resolve(root, options.budgets ?? 'memory-budgets.json'),
     root: path.resolve(root),
+    headroom: resolveHeadroom(options.record?.headroom),
     ...(raise && { testTimeout: wanted }),
   }
 }

@@ -1,6 +1,7 @@
 import path from 'node:path'
 import type { Reporter, TestModule, TestRunEndReason, Vitest } from 'vitest/node'
-import { DEFAULT_HEADROOM, recordBudget, type HeadroomRule, type KeyChange } from '../budgets/record-budget.ts'
+import { allowanceText, describeLeak } from '../budgets/leaks-not-recorded.ts'
+import { DEFAULT_HEADROOM, recordBudget, type EntryUpdate, type HeadroomRule, type KeyChange } from '../budgets/record-budget.ts'
 import { formatSize } from '../budgets/sizes.ts'
 import type { RecordingDecision } from '../budgets/update-mode.ts'
 import { updateBudgetFile, type BudgetFileWrite } from '../budgets/write-budget-file.ts'
@@ -103,19 +104,23 @@ const LISTED_UNCHANGED = 20
  *
  *  Memory budgets recorded in memory-budgets.json
  *    added      "search"     retained 9 kB
- *    changed    "telemetry"  retained 600 kB -> 52 kB, leak 1 kB -> 2.6 kB
+ *    changed    "telemetry"  retained 1 kB -> 52 kB
+ *    leaks      "events"     not recorded: candidate keeps objects every cycle: Event (20 in 20 cycles); to allow it, write "leak": "110 B" by hand
  *    unchanged  "clean", "cache"
  */
 export function formatRecording({ file, outcome, updates }: BudgetFileWrite, cwd: string): string {
   const shown = path.relative(cwd, file) || file
   const title = outcome === 'created' ? `Memory budget file created: ${shown}` : outcome === 'written' ? `Memory budgets recorded in ${shown}` : `Memory budgets in ${shown}: nothing to record`
   const changed = updates.filter((update) => update.status !== 'unchanged')
-  const unchanged = updates.filter((update) => update.status === 'unchanged').map((update) => JSON.stringify(update.name))
-  const nameWidth = Math.max(0, ...changed.map((update) => JSON.stringify(update.name).length))
+  const leaking = updates.filter((update) => update.leaks)
+  // A budget whose every check leaked is listed with its leaks only: nothing was measured to keep.
+  const unchanged = updates.filter((update) => update.status === 'unchanged' && !update.leaks).map((update) => JSON.stringify(update.name))
+  const nameWidth = Math.max(0, ...[...changed, ...leaking].map((update) => JSON.stringify(update.name).length))
   const lines = ['', ` ${title}`]
   for (const update of changed) {
     lines.push(`   ${update.status.padEnd(9)}  ${JSON.stringify(update.name).padEnd(nameWidth)}  ${update.changes.length ? update.changes.map(changeText).join(', ') : '{} (the defaults)'}`)
   }
+  for (const update of leaking) lines.push(`   leaks      ${JSON.stringify(update.name).padEnd(nameWidth)}  ${leaksText(update)}`)
   if (unchanged.length > 0) {
     const listed = unchanged.slice(0, LISTED_UNCHANGED).join(', ') + (unchanged.length > LISTED_UNCHANGED ? ` and ${unchanged.length - LISTED_UNCHANGED} more` : '')
     lines.push(`   unchanged  ${listed}`)
@@ -132,4 +137,10 @@ function changeText({ path: keys, before, after }: KeyChange): string {
     return key === 'leak' ? `${size}/cycle` : size
   }
   return before === undefined ? `${key} ${show(after)}` : `${key} ${show(before)} -> ${show(after)}`
+}
+
+/** `not recorded: candidate keeps objects every cycle: Event (20 in 20 cycles); to allow it, write "leak": "110 B" by hand` */
+function leaksText({ leaks = [] }: EntryUpdate): string {
+  // Several checks of one budget may leak alike: said once.
+  return `not recorded: ${[...new Set(leaks.map(describeLeak))].join('; ')}; to allow it, write "leak": ${JSON.stringify(allowanceText(leaks))} by hand`
 }

@@ -31,6 +31,7 @@ describe('resolveBudgetForRun', () => {
       expect(resolveBudgetForRun(file, 'telemetry', undefined, recording)).toEqual({
         budget: { name: 'telemetry', file, cycles: 5, warmup: 5, retained: 600_000, leak: 1000 },
         recording,
+        missing: false,
       })
     }
   })
@@ -47,6 +48,7 @@ describe('resolveBudgetForRun', () => {
     expect(resolveBudgetForRun(file, 'search', { cycles: 8 }, true)).toEqual({
       budget: { name: 'search', file, cycles: 8, warmup: 5, leak: 1000 },
       recording: true,
+      missing: true,
     })
   })
 
@@ -56,7 +58,11 @@ describe('resolveBudgetForRun', () => {
     expect(error.code).toBe('fileMissing')
     expect(error.message).toContain(`Memory budget file not found: ${missing}`)
     expect(error.message).toMatch(/\nOr run vitest -u to record every budget this run checks into a new file\.$/)
-    expect(resolveBudgetForRun(missing, 'search', undefined, true).budget).toEqual({ name: 'search', file: missing, cycles: 20, warmup: 20, leak: 0 })
+    expect(resolveBudgetForRun(missing, 'search', undefined, true)).toEqual({
+      budget: { name: 'search', file: missing, cycles: 20, warmup: 20, leak: 0 },
+      recording: true,
+      missing: true,
+    })
   })
 
   test('a malformed file is never taken for a missing one', () => {

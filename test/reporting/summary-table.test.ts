@@ -117,4 +117,26 @@ describe('formatRecording', () => {
       '',
     ].join('\n'))
   })
+
+  test('lists the budgets whose checks leaked, with what confirmed it and the limit to write by hand; those not kept as unchanged', () => {
+    const events = { subject: 'candidate' as const, confirmedBy: { kind: 'objects' as const, groups: [{ name: 'Event', count: 20 }], cycles: 20 }, allowance: 110 }
+    const text = formatRecording({
+      file: '/project/memory-budgets.json',
+      outcome: 'written',
+      updates: [
+        { name: 'search', status: 'added', changes: [{ path: ['retained'], after: '9 kB' }], leaks: [events] },
+        { name: 'events', status: 'unchanged', changes: [], leaks: [events, { subject: 'baseline', confirmedBy: { kind: 'growth', perCycle: 2060, firstHalf: 2000, secondHalf: 2100 }, allowance: 2600 }] },
+        { name: 'clean', status: 'unchanged', changes: [] },
+      ],
+    }, '/project')
+    expect(text).toBe([
+      '',
+      ' Memory budgets recorded in memory-budgets.json',
+      '   added      "search"  retained 9 kB',
+      '   leaks      "search"  not recorded: candidate keeps objects every cycle: Event (20 in 20 cycles); to allow it, write "leak": "110 B" by hand',
+      '   leaks      "events"  not recorded: candidate keeps objects every cycle: Event (20 in 20 cycles); baseline grows 2.06 kB/cycle, steady in both halves (2 kB/cycle then 2.1 kB/cycle); to allow it, write "leak": "2.6 kB" by hand',
+      '   unchanged  "clean"',
+      '',
+    ].join('\n'))
+  })
 })
