@@ -21,7 +21,8 @@ const started = performance.now()
 
 if (mode === 'leak') {
   const outcome = await runLeakCheck(block, plan, probe)
-  print(outcome, outcome.measurement.variant.growth.perCycle, outcome.evidence.block)
+  // Cycles measured: more than asked when the run went on while growth was seen but not settled.
+  print(outcome, outcome.measurement.variant.growth.perCycle, outcome.evidence.block, { measuredCycles: outcome.measurement.cycles })
 } else {
   const budget = { name: 'bench', file: 'bench', ...plan, ...(mode === 'objects' && { objects: { '*': 0 } }) }
   const outcome = await runBudgetCheck(block, budget, probe, process.cwd())

@@ -1,7 +1,7 @@
 // npm run bench: accuracy, false positives and speed of the default settings, each run in a fresh
 // process. Prints a markdown table and writes it to bench/RESULTS.md. BENCH_QUICK=1 for a smoke run;
 // BENCH_ONLY=<regexp> runs only the fixtures whose names match, at full counts, without the Vitest
-// timings, and writes nothing.
+// timings, and writes nothing; BENCH_MODE=leak|budget|objects keeps only that mode's runs of them.
 import { execFile } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -26,6 +26,8 @@ interface RunResult {
   baselineGroups?: number
   snapshotsRead: boolean
   groups: number
+  /** Leak mode: the cycles toLeakMemory measured (up to 3x the asked, while growth was unsettled). */
+  measuredCycles?: number
   topGroup: string
   measureMs: number
   analysisMs: number
@@ -54,7 +56,8 @@ function objectsCell(runs: RunResult[]): string {
 }
 
 const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : undefined
-const plan = benchPlan(quick).filter((entry) => !only || only.test(entry.name))
+const onlyMode = process.env.BENCH_MODE
+const plan = benchPlan(quick).filter((entry) => (!only || only.test(entry.name)) && (!onlyMode || entry.mode === onlyMode))
 const started = performance.now()
 const jobs = plan.flatMap((entry) => Array.from({ length: entry.runs }, () => entry))
 process.stderr.write(`${jobs.length} runs of ${plan.length} fixtures, ${parallel} at a time\n`)
@@ -67,6 +70,12 @@ for (const entry of plan) {
   const mine = results.slice(offset, offset + entry.runs)
   offset += entry.runs
   const flagged = mine.filter((r) => r.flagged).length
+  if (entry.mode === 'leak') {
+    const lengths = new Map<number, number>()
+    for (const r of mine) lengths.set(r.measuredCycles ?? 0, (lengths.get(r.measuredCycles ?? 0) ?? 0) + 1)
+    const cells = [...lengths].sort((a, b) => a[0] - b[0]).map(([cycles, runs]) => `${cycles} in ${runs}`)
+    process.stderr.write(`${entry.name}: cycles measured ${cells.join(', ')} (of ${entry.runs} runs)\n`)
+  }
   const leakMedian = median(mine.map((r) => r.leakEstimate))
   const leakError = entry.truth.leakPerCycle > 0 ? signedPercent((100 * (leakMedian - entry.truth.leakPerCycle)) / entry.truth.leakPerCycle) : '-'
   let retained = '-'

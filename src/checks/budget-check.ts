@@ -36,13 +36,13 @@ export async function runBudgetCheck(
   if (refusal) {
     progress.pass = Pass.retained
     const measurement = await measureBudget(block, budget, probe, progress)
-    const allocations = await allocationPass(block, budget, probe, root, progress)
+    const allocations = await allocationPass(block, budget, measurement.nextCycle, probe, root, progress)
     return { measurement, verdict: judgeBudget(measurement, budget, {}, allocations), evidence: {}, allocations, note: `objects not read: ${refusal}` }
   }
   return inSnapshotDir(async (snapshotDir) => {
     progress.pass = Pass.retained
     const measurement = await measureBudget(block, { ...budget, snapshotDir }, probe, progress)
-    const allocations = await allocationPass(block, budget, probe, root, progress)
+    const allocations = await allocationPass(block, budget, measurement.nextCycle, probe, root, progress)
     const onHeapStatistics = judgeBudget(measurement, budget, {}, allocations)
     const heapOver = onHeapStatistics.findings.some((f) => f.over && (f.key === 'retained' || f.key === 'leak'))
     const unclear =
@@ -72,10 +72,18 @@ export function measuresAllocations(budget: ResolvedBudget): boolean {
   return budget.allocated !== undefined || budget.direct !== undefined || budget.peak !== undefined || budget.sites?.direct !== undefined
 }
 
-async function allocationPass(block: Block, budget: ResolvedBudget, probe: HeapProbe, root: string, progress: CheckProgress): Promise<AllocationEvidence | undefined> {
+/** Its cycles continue the retained pass's numbering (`firstCycle`): `cycle` is unique within one call. */
+async function allocationPass(
+  block: Block,
+  budget: ResolvedBudget,
+  firstCycle: number,
+  probe: HeapProbe,
+  root: string,
+  progress: CheckProgress,
+): Promise<AllocationEvidence | undefined> {
   if (!measuresAllocations(budget)) return undefined
   progress.pass = Pass.allocation
-  const measurement = await measureAllocations(block, budget, { probe, progress })
+  const measurement = await measureAllocations(block, { cycles: budget.cycles, warmup: budget.warmup, firstCycle }, { probe, progress })
   const globs = budget.sites?.direct
   return { measurement, ...(globs && { direct: splitDirect(measurement.extraSites, globs, root) }) }
 }

@@ -1,12 +1,24 @@
 import type { Block, HeapProbe } from '../engine/cycles.ts'
 import { measureLeak, type LeakMeasurement, type MeasurePlan } from '../engine/measure.ts'
 import { CheckProgress, Pass } from '../engine/progress.ts'
-import { judgeLeak, keepsNothing, needsObjectEvidence } from '../verdict/judge.ts'
+import type { GrowthEstimate } from '../engine/growth.ts'
+import { isLeaking, judgeLeak, keepsNothing, NOISE_FLOOR, needsObjectEvidence } from '../verdict/judge.ts'
 import type { CheckOutcome } from './outcome.ts'
 import { inSnapshotDir, judgeWithObjects, snapshotRefusal } from './snapshot-run.ts'
 
 /**
- * `toLeakMemory`: a run on heap statistics; a second run with heap snapshots when it leaks (to
+ * Growth seen but not settled: the slope is over what heap statistics call a leak, but not steadily
+ * or not surely (a leak every 10th cycle is 2 steps in 20 cycles, and most pairs of readings lie
+ * between two steps). The run goes on (measureLeak's extendWhile); a clean block's slope is 0 in
+ * nearly every run and costs nothing more.
+ */
+export function growthUnsettled(growth: GrowthEstimate, limit: number): boolean {
+  return growth.perCycle > Math.max(limit, NOISE_FLOOR) && !isLeaking(growth, limit)
+}
+
+/**
+ * `toLeakMemory`: a run on heap statistics, extended up to RUN_EXTENSION times while its growth is
+ * seen but not settled (growthUnsettled); a second run with heap snapshots when it leaks (to
  * name what is kept and where) or when the heap grows steadily by less than heap statistics can
  * call (an object kept every cycle is a leak whatever its size). A leak recurs every cycle, so the
  * second run sees it again; a clean block costs one run and no snapshot. The first run's failure
@@ -21,7 +33,7 @@ export async function runLeakCheck(
   progress = new CheckProgress(),
 ): Promise<CheckOutcome<LeakMeasurement>> {
   progress.pass = Pass.retained
-  const measurement = await measureLeak(block, plan, probe, progress)
+  const measurement = await measureLeak(block, { ...plan, extendWhile: (growth) => growthUnsettled(growth, plan.leak) }, probe, progress)
   const verdict = judgeLeak(measurement, plan.leak)
   if (verdict.pass && !needsObjectEvidence(measurement.variant.growth, plan.leak)) return { measurement, verdict, evidence: {} }
   const refusal = snapshotRefusal()
@@ -29,7 +41,10 @@ export async function runLeakCheck(
 
   return inSnapshotDir(async (snapshotDir) => {
     progress.pass = Pass.snapshots
-    const second = await measureLeak(block, { ...plan, snapshotDir }, probe, progress)
+    // Its cycles continue the first run's numbering: `cycle` is unique within one call, and a block
+    // that keys a cache by it must not find the first run's entries and read flat.
+    // As many cycles as the first run measured, its extension included.
+    const second = await measureLeak(block, { ...plan, cycles: measurement.cycles, snapshotDir, firstCycle: measurement.nextCycle }, probe, progress)
     progress.pass = Pass.analysis
     const judged = await judgeWithObjects(
       [{ subject: 'block', name: 'block', before: second.snapshots!.start, after: second.snapshots!.end }],

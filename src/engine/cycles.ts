@@ -44,6 +44,13 @@ export interface CycleOptions {
    */
   first?: number
   count?: number
+  /**
+   * The loop continues one that ended with its reading at `at`: this loop still takes its own first
+   * reading there (its frame must be alive in every reading it compares), but its readings are then
+   * shifted to start from the earlier loop's last, so that what the tool did between the loops
+   * (fitting the growth so far, and the feedback V8 gave that code) is not read as the block's.
+   */
+  continues?: boolean
 }
 
 /** Consecutive cycles without compilation that count as a settled JIT. */
@@ -74,10 +81,13 @@ export async function runCycles(
   at: number,
   options: CycleOptions = {},
 ): Promise<number> {
-  const { stopWhenQuiet = 0, snapshots, progress = new CheckProgress(), first = 0, count = contexts.length - first } = options
+  const { stopWhenQuiet = 0, snapshots, progress = new CheckProgress(), first = 0, count = contexts.length - first, continues = false } = options
   const quietNeeded = Math.min(QUIET_CYCLES, stopWhenQuiet)
   let quiet = 0
   let nextSnapshot = 0
+  // Read before this loop's first reading replaces them: numbers made now are part of every reading.
+  const joinData = continues ? series.data[at]! : 0
+  const joinCode = continues ? series.code[at]! : 0
   progress.startLoop(stopWhenQuiet === 0 ? Loop.measured : Loop.warmup)
   await collectAndRead(probe, series, at)
   if (snapshots?.after[0] === 0) await snapshotAndReread(probe, series, at, snapshots, nextSnapshot++)
@@ -101,7 +111,16 @@ export async function runCycles(
     quiet = series.code[index] === series.code[index - 1] ? quiet + 1 : 0
     if (i + 1 >= stopWhenQuiet && quiet >= quietNeeded) return i + 1
   }
+  if (continues) shiftReadings(series, at, count + 1, joinData - series.data[at]!, joinCode - series.code[at]!)
   return count
+}
+
+/** Adds the same offset to `points` readings from `from`, in place. */
+function shiftReadings(series: HeapSeries, from: number, points: number, data: number, code: number): void {
+  for (let i = from; i < from + points; i++) {
+    series.data[i]! += data
+    series.code[i]! += code
+  }
 }
 
 export async function collectAndRead(probe: HeapProbe, series: HeapSeries, index: number): Promise<void> {

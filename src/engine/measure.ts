@@ -15,10 +15,27 @@ export interface MeasurePlan {
   cycles: number
   /** Minimum warm-up; it runs on, up to WARMUP_EXTENSION times as long, until V8 stops compiling. */
   warmup: number
+  /**
+   * The `cycle` the first call receives (default 0). A check that runs the block again (a second
+   * run with heap snapshots, the allocation pass) starts there at the previous run's `nextCycle`, so
+   * that `cycle` stays unique within one call: a block that keys a cache by it would otherwise hit
+   * that cache in the second run and read flat.
+   */
+  firstCycle?: number
+  /**
+   * toLeakMemory's run on heap statistics: asked with the growth of the cycles measured so far, true
+   * when growth is seen but not yet settled (a leak every 10th cycle shows in 20 cycles only as 2
+   * steps), and the run then measures `cycles` more, up to RUN_EXTENSION times `cycles` in all. Not
+   * with `snapshotDir`: snapshots bound cycles fixed in advance.
+   */
+  extendWhile?: (growth: GrowthEstimate) => boolean
 }
 
 /** How much longer than asked warm-up may run while V8 is still compiling. */
 export const WARMUP_EXTENSION = 3
+
+/** How much longer than asked toLeakMemory's measured cycles may run while growth is seen but not settled (extendWhile). */
+export const RUN_EXTENSION = 3
 
 export interface VariantMeasurement {
   /** Post-GC bytes: before the variant's first measured cycle, then after each. */
@@ -33,6 +50,8 @@ interface Common extends MeasurePlan {
   warmupRun: number
   /** Post-GC bytes after each warm-up cycle, for reports. */
   warmupReadings: number[]
+  /** One past the last `cycle` the block received: where a further run over the same block starts (firstCycle). */
+  nextCycle: number
   durationMs: number
 }
 
@@ -64,28 +83,47 @@ async function warmUp(block: Block, plan: MeasurePlan, probe: HeapProbe, measure
   const series = createSeries(2 + maxWarmup + measured)
   // Warm-up runs on, up to maxWarmup, until V8 stops compiling: tier-up keeps adding feedback and
   // code for dozens of cycles in a busy block, and measuring before it settles reads it as growth.
-  const warmupRun = plan.warmup === 0 ? 0 : await runCycles(block, makeContexts(false, 0, maxWarmup), probe, series, 0, { stopWhenQuiet: plan.warmup, ...(progress && { progress }) })
+  const firstCycle = plan.firstCycle ?? 0
+  const warmupRun = plan.warmup === 0 ? 0 : await runCycles(block, makeContexts(false, firstCycle, maxWarmup), probe, series, 0, { stopWhenQuiet: plan.warmup, ...(progress && { progress }) })
   const reference = warmupRun === 0 ? 0 : warmupRun + 1
-  return { started, series, warmupRun, reference }
+  // The cycle the measured loop's first call receives.
+  const measuredCycle = firstCycle + warmupRun
+  return { started, series, warmupRun, reference, measuredCycle }
 }
 
 /**
- * One variant: warm-up, then `cycles` measured cycles, all with `enabled: false`. `progress` tracks
- * the cycle under way, and stops the loop when aborted (see runCycles).
+ * One variant: warm-up, then `cycles` measured cycles, all with `enabled: false`, and with
+ * `extendWhile` up to RUN_EXTENSION times as many while growth is seen but not settled; the
+ * measurement's `cycles` are those measured. `progress` tracks the cycle under way, and stops the
+ * loop when aborted (see runCycles).
  */
 export async function measureLeak(block: Block, plan: MeasurePlan, probe: HeapProbe, progress?: CheckProgress): Promise<LeakMeasurement> {
-  const { cycles } = plan
-  const { started, series, warmupRun, reference } = await warmUp(block, plan, probe, cycles, progress)
+  const { extendWhile, ...fields } = plan
+  const { cycles } = fields
+  if (extendWhile && plan.snapshotDir) throw new RangeError('measureLeak: extendWhile cannot be used with snapshotDir')
+  const maxCycles = extendWhile ? cycles * RUN_EXTENSION : cycles
+  const { started, series, warmupRun, reference, measuredCycle } = await warmUp(block, plan, probe, maxCycles, progress)
   const schedule = plan.snapshotDir ? snapshotSchedule(plan.snapshotDir, [0, cycles], ['start', 'end']) : undefined
-  await runCycles(block, makeContexts(false, warmupRun, cycles), probe, series, reference, { ...(schedule && { snapshots: schedule }), ...(progress && { progress }) })
+  // Contexts for every cycle the run may extend to, made before its first reading.
+  const contexts = makeContexts(false, measuredCycle, maxCycles)
+  await runCycles(block, contexts, probe, series, reference, { count: cycles, ...(schedule && { snapshots: schedule }), ...(progress && { progress }) })
+  let measured = cycles
+  let growth = estimateGrowth(series, reference, measured + 1)
+  while (extendWhile && measured < maxCycles && extendWhile(growth)) {
+    await runCycles(block, contexts, probe, series, reference + measured, { first: measured, count: cycles, continues: true, ...(progress && { progress }) })
+    measured += cycles
+    growth = estimateGrowth(series, reference, measured + 1)
+  }
   return {
     kind: 'leak',
-    ...plan,
+    ...fields,
+    cycles: measured,
     ...(schedule && { snapshots: { start: schedule.files[0]!, end: schedule.files[1]! } }),
     snapshotMs: schedule?.writeMs ?? 0,
     warmupRun,
-    variant: variantOf(series, reference, cycles + 1),
+    variant: { readings: Array.from(series.data.subarray(reference, reference + measured + 1)), growth },
     warmupReadings: Array.from(series.data.subarray(1, 1 + warmupRun)),
+    nextCycle: measuredCycle + measured,
     durationMs: now() - started,
   }
 }
@@ -105,11 +143,11 @@ export async function measureLeak(block: Block, plan: MeasurePlan, probe: HeapPr
 export async function measureBudget(block: Block, plan: MeasurePlan, probe: HeapProbe, progress?: CheckProgress): Promise<BudgetMeasurement> {
   const { cycles } = plan
   const maxWarmup = plan.warmup * WARMUP_EXTENSION
-  const { started, series, warmupRun, reference } = await warmUp(block, plan, probe, 2 * cycles + 2 + maxWarmup, progress)
+  const { started, series, warmupRun, reference, measuredCycle } = await warmUp(block, plan, probe, 2 * cycles + 2 + maxWarmup, progress)
   // Everything the three loops need exists before the baseline's first reading: made between the
   // loops, it would be new in the candidate's readings and snapshots, and read as the feature's.
-  const baselineContexts = makeContexts(false, warmupRun, cycles)
-  const candidateContexts = makeContexts(true, warmupRun + cycles, maxWarmup + cycles)
+  const baselineContexts = makeContexts(false, measuredCycle, cycles)
+  const candidateContexts = makeContexts(true, measuredCycle + cycles, maxWarmup + cycles)
   const baselineLoop: CycleOptions = { progress: progress ?? new CheckProgress() }
   const warmupLoop: CycleOptions = { progress: baselineLoop.progress!, stopWhenQuiet: plan.warmup, first: 0, count: maxWarmup }
   const candidateLoop: CycleOptions = { progress: baselineLoop.progress!, first: 0, count: cycles }
@@ -147,6 +185,7 @@ export async function measureBudget(block: Block, plan: MeasurePlan, probe: Heap
     },
     retained: estimateRetained(series.data, reference, candidateFit, cycles, candidateWarmupRun + cycles),
     warmupReadings: Array.from(series.data.subarray(1, 1 + warmupRun)),
+    nextCycle: measuredCycle + cycles + candidateWarmupRun + cycles,
     durationMs: now() - started,
   }
 }

@@ -89,7 +89,7 @@ export interface ReportCheck {
   skipped?: string
   /** The attempt of its test (Vitest's retry and repeats) that made the check. */
   attempt?: CheckAttempt
-  /** Measured cycles per variant, warm-up asked for and run. */
+  /** Measured cycles per variant (for toLeakMemory, as many as it ran: up to 3 times those asked, while growth was not settled), warm-up asked for and run. */
   cycles: number
   warmup: number
   warmupRun: number

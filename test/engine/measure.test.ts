@@ -23,7 +23,16 @@ describe('measureBudget', () => {
     expect(m.candidateWarmupRun).toBe(3)
     expect(seen.map((c) => c.enabled)).toEqual([...Array(8).fill(false), ...Array(8).fill(true)])
     expect(seen.map((c) => c.cycle)).toEqual(Array.from({ length: 16 }, (_, i) => i))
+    expect(m.nextCycle).toBe(16)
     expect(Object.isFrozen(seen[0])).toBe(true)
+  })
+
+  test('firstCycle: a further run numbers its cycles on from where the first stopped', async () => {
+    const { probe } = fakeHeap()
+    const seen: number[] = []
+    const m = await measureBudget(({ cycle }) => void seen.push(cycle), { cycles: 5, warmup: 3, firstCycle: 16 }, probe)
+    expect(seen).toEqual(Array.from({ length: 16 }, (_, i) => 16 + i))
+    expect(m.nextCycle).toBe(32)
   })
 
   test('collects before every reading: once up front and once per cycle', async () => {
@@ -158,5 +167,64 @@ describe('measureLeak', () => {
     expect(m.variant.growth.secondHalf).toBe(1024)
     expect(m.variant.readings).toHaveLength(9)
     expect(m.warmupReadings).toHaveLength(3)
+  })
+
+  test('firstCycle: the cycles go on from it, and nextCycle says where the next run starts', async () => {
+    const { probe } = fakeHeap()
+    const seen: number[] = []
+    const m = await measureLeak(({ cycle }) => void seen.push(cycle), { cycles: 5, warmup: 3, firstCycle: 8 }, probe)
+    expect(seen).toEqual([8, 9, 10, 11, 12, 13, 14, 15])
+    expect(m.nextCycle).toBe(16)
+  })
+
+  /** A leak of 8 kB on every 10th cycle, counted by its own calls; `asked` records the cycles extendWhile saw. */
+  function everyTenth(heap: { bytes: number }) {
+    let calls = 0
+    return () => void (++calls % 10 === 0 && (heap.bytes += 8192))
+  }
+
+  test('extendWhile: the run goes on by `cycles` at a time while it says so, up to three times as long', async () => {
+    const { heap, probe } = fakeHeap()
+    const asked: number[] = []
+    const m = await measureLeak(everyTenth(heap), {
+      cycles: 20, warmup: 3, extendWhile: (growth) => (asked.push(growth.cycles), true),
+    }, probe)
+    expect(asked).toEqual([20, 40])
+    expect(m.cycles).toBe(60)
+    expect(m.variant.readings).toHaveLength(61)
+    expect(m.variant.growth.cycles).toBe(60)
+    expect(m.nextCycle).toBe(3 + 60)
+    // 6 steps of 8 kB over the 60 cycles.
+    expect(m.variant.readings[60]! - m.variant.readings[0]!).toBe(6 * 8192)
+  })
+
+  test('extendWhile: the run stops as soon as it says the growth is settled', async () => {
+    const { heap, probe } = fakeHeap()
+    const asked: number[] = []
+    const m = await measureLeak(everyTenth(heap), {
+      cycles: 20, warmup: 3, extendWhile: (growth) => (asked.push(growth.cycles), growth.cycles < 40),
+    }, probe)
+    expect(asked).toEqual([20, 40])
+    expect(m.cycles).toBe(40)
+    expect(m.variant.readings).toHaveLength(41)
+  })
+
+  test('what the tool does between the loops is not read as the block\'s growth', async () => {
+    const { heap, probe } = fakeHeap()
+    // Deciding allocates 5 kB (V8 feedback for the fit, say): the extended readings must not step.
+    const m = await measureLeak(() => {}, {
+      cycles: 5, warmup: 3, extendWhile: () => ((heap.bytes += 5000), (heap.code += 300), true),
+    }, probe)
+    expect(m.cycles).toBe(15)
+    expect(new Set(m.variant.readings)).toEqual(new Set([m.variant.readings[0]]))
+    expect(m.variant.growth.perCycle).toBe(0)
+    expect(m.variant.growth.compilingCycles).toBe(0)
+  })
+
+  test('extendWhile is refused with heap snapshots, whose cycles are fixed in advance', async () => {
+    const { probe } = fakeHeap()
+    await expect(measureLeak(() => {}, { cycles: 5, warmup: 0, snapshotDir: '/nowhere', extendWhile: () => true }, probe)).rejects.toThrowError(
+      'measureLeak: extendWhile cannot be used with snapshotDir',
+    )
   })
 })

@@ -26,6 +26,7 @@ function budgetMeasurement(retained: number, uncertainty: number, candidate: Gro
     warmup: 20,
     warmupRun: 20,
     candidateWarmupRun: 20,
+    nextCycle: 80,
     snapshotMs: 0,
     baseline: { readings: [], growth: growth(0) },
     candidate: { readings: [], growth: candidate },
@@ -151,7 +152,7 @@ describe('messages', () => {
 
   test('a leaking block says its rate, the allowance and each half', () => {
     const measurement: LeakMeasurement = {
-      kind: 'leak', cycles: 20, warmup: 20, warmupRun: 20, snapshotMs: 0, warmupReadings: [], durationMs: 1,
+      kind: 'leak', cycles: 20, warmup: 20, warmupRun: 20, snapshotMs: 0, warmupReadings: [], nextCycle: 40, durationMs: 1,
       variant: { readings: [], growth: growth(1224, 10, [1230, 1218]) },
     }
     expect(formatLeakVerdict(judgeLeak(measurement, 0), measurement)).toBe(
@@ -206,7 +207,7 @@ describe('object evidence from heap snapshots', () => {
   })
 
   const leakMeasurement = (estimate: GrowthEstimate): LeakMeasurement => ({
-    kind: 'leak', cycles: 20, warmup: 20, warmupRun: 20, snapshotMs: 0, warmupReadings: [], durationMs: 1,
+    kind: 'leak', cycles: 20, warmup: 20, warmupRun: 20, snapshotMs: 0, warmupReadings: [], nextCycle: 40, durationMs: 1,
     variant: { readings: [], growth: estimate },
   })
 

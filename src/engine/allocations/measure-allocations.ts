@@ -51,7 +51,7 @@ import { now } from '../own-timers.ts'
  */
 export const DEFAULT_SAMPLING_INTERVAL = 512
 
-export type AllocationPlan = Pick<MeasurePlan, 'cycles' | 'warmup'>
+export type AllocationPlan = Pick<MeasurePlan, 'cycles' | 'warmup' | 'firstCycle'>
 
 export interface AllocationOptions {
   /** Average bytes between samples. @default 512 (DEFAULT_SAMPLING_INTERVAL) */
@@ -180,8 +180,10 @@ export async function measureAllocations(
   const scavenge = obtainScavenge()
   const progress = options.progress ?? new CheckProgress()
   const maxWarmup = warmup * WARMUP_EXTENSION
+  const firstCycle = plan.firstCycle ?? 0
   const warmupRun =
-    warmup === 0 ? 0 : await runCycles(block, makeContexts(false, 0, maxWarmup), probe, createSeries(1 + maxWarmup), 0, { stopWhenQuiet: warmup, progress })
+    warmup === 0 ? 0 : await runCycles(block, makeContexts(false, firstCycle, maxWarmup), probe, createSeries(1 + maxWarmup), 0, { stopWhenQuiet: warmup, progress })
+  const measuredCycle = firstCycle + warmupRun
 
   const sampler = openHeapSampler()
   let profile: SamplingProfile
@@ -189,9 +191,9 @@ export async function measureAllocations(
   let candidateRun: VariantRun
   try {
     await sampler.start(interval)
-    baselineRun = await runVariant(block, makeContexts(false, warmupRun, cycles), probe, scavenge, progress)
+    baselineRun = await runVariant(block, makeContexts(false, measuredCycle, cycles), probe, scavenge, progress)
     allocationPassBoundary(interval)
-    candidateRun = await runVariant(block, makeContexts(true, warmupRun + cycles, cycles), probe, scavenge, progress)
+    candidateRun = await runVariant(block, makeContexts(true, measuredCycle + cycles, cycles), probe, scavenge, progress)
     profile = await sampler.stop()
   } finally {
     sampler.close()

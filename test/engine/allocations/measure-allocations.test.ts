@@ -139,6 +139,12 @@ describe('protocol', () => {
     expect(m.baseline.gcs).toBeGreaterThanOrEqual(5)
   })
 
+  test('firstCycle: the pass numbers its cycles on from another pass over the same block', async () => {
+    const seen: number[] = []
+    const m = await measureAllocations(({ cycle }) => void seen.push(cycle), { cycles: 5, warmup: 3, firstCycle: 56 })
+    expect(seen).toEqual(Array.from({ length: m.warmupRun + 10 }, (_, i) => 56 + i))
+  })
+
   test('a block that throws: the error comes through, and the next pass can sample again', async () => {
     const failing = ({ enabled }: CycleContext) => {
       if (enabled) throw new Error('block failed')

@@ -1,0 +1,49 @@
+import { describe, expect, test } from 'vitest'
+import { growthUnsettled, runLeakCheck } from '../../src/checks/leak-check.ts'
+import type { HeapProbe } from '../../src/engine/cycles.ts'
+import type { GrowthEstimate } from '../../src/engine/growth.ts'
+
+const growth = (perCycle: number, low: number, halves: [number, number]): GrowthEstimate => ({
+  perCycle, low, high: perCycle * 2, firstHalf: halves[0], secondHalf: halves[1], cycles: 20, compilingCycles: 0,
+})
+
+describe('growthUnsettled: when toLeakMemory measures on', () => {
+  test('a slope over the floor whose interval reaches 0, as 2 steps of a leak every 10th cycle read in 20 cycles', () => {
+    expect(growthUnsettled(growth(730, 0, [819, 0]), 0)).toBe(true)
+  })
+
+  test('a slope over the floor that one half does not share (unsteady)', () => {
+    expect(growthUnsettled(growth(400, 120, [800, 0]), 0)).toBe(true)
+  })
+
+  test('not a leak heap statistics already call, nor a slope under the floor or the limit', () => {
+    expect(growthUnsettled(growth(1024, 1000, [1024, 1024]), 0)).toBe(false)
+    expect(growthUnsettled(growth(64, 0, [64, 0]), 0)).toBe(false)
+    expect(growthUnsettled(growth(0, 0, [0, 0]), 0)).toBe(false)
+    expect(growthUnsettled(growth(900, 0, [900, 0]), 1000)).toBe(false)
+  })
+})
+
+describe('runLeakCheck: `cycle` is unique within one call', () => {
+  test('a leak through a cache keyed by `cycle` still leaks in the run with heap snapshots, and fails', async () => {
+    // The cache holds real objects (the snapshots see them); the probe reads 1 kB per entry.
+    const cache = new Map<number, number[]>()
+    const seen: number[] = []
+    const probe: HeapProbe = {
+      gc: () => {},
+      read: (series, index) => {
+        series.data[index] = 1_000_000 + 1024 * cache.size
+        series.code[index] = 0
+      },
+    }
+    const outcome = await runLeakCheck(({ cycle }) => {
+      seen.push(cycle)
+      if (!cache.has(cycle)) cache.set(cycle, new Array(100).fill(cycle))
+    }, { cycles: 10, warmup: 5, leak: 0 }, probe)
+    expect(new Set(seen).size).toBe(seen.length)
+    expect(seen).toEqual(Array.from({ length: seen.length }, (_, i) => i))
+    expect(outcome.secondRun).toBe(true)
+    expect(outcome.verdict.pass).toBe(false)
+    expect(outcome.evidence.block!.groups.map((group) => group.name)).toContain('Array')
+  }, 60_000)
+})

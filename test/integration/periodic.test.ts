@@ -1,0 +1,36 @@
+import { beforeAll, expect, test } from 'vitest'
+import { runSuite, type SuiteRun, whyOf } from '../helpers/run-vitest.ts'
+
+let run: SuiteRun
+beforeAll(async () => {
+  run = await runSuite('periodic')
+})
+
+test('leaks every 10th and every 5th cycle and a cache keyed by cycle are caught; their clean forms pass', () => {
+  expect(run.unhandled).toEqual([])
+  expect(run.states, whyOf(run)).toEqual({
+    'a leak of 8 kB every 10th cycle is caught': 'failed',
+    'a leak of 8 kB every 5th cycle is caught': 'failed',
+    'a cache keyed by cycle leaks in the run with heap snapshots too': 'failed',
+    'replacing what it holds every 10th cycle leaks nothing': 'passed',
+    'a cache keyed by cycle modulo 10 fills once and leaks nothing': 'passed',
+  })
+})
+
+test('a leak every 10th cycle is measured on past 20 cycles, and the strings it keeps are named', () => {
+  const lines = run.errors['a leak of 8 kB every 10th cycle is caught']!.split('\n')
+  // 20 cycles hold 2 of its steps: too few to settle, so the run goes on by 20 at a time, up to 60.
+  expect(lines[0]).toMatch(/^block leaks memory \((40|60) cycles after \d+ warm-up\)$/)
+  expect(lines[1]).toMatch(/^ {2}leak {6}block grows [\d.]+ B\/cycle > 0 B\/cycle {2}\(±[\d.]+ B\/cycle\)$/)
+  expect(lines[2]).toBe('  left behind by block (heap snapshots of a second run):')
+  // 4 or 6 strings of 8 kB, one per 10 cycles of the second run.
+  expect(lines[3]).toMatch(/^ {12}\(string\) x[46] {2}\(0\.1 per cycle, (32\.8|49\.2) kB\)$/)
+})
+
+test('a cache keyed by cycle: the second run gets cycles of its own, so its snapshots find an entry per cycle', () => {
+  const lines = run.errors['a cache keyed by cycle leaks in the run with heap snapshots too']!.split('\n')
+  expect(lines[0]).toMatch(/^block leaks memory \(20 cycles after \d+ warm-up\)$/)
+  expect(lines[1]).toMatch(/^ {2}leak {6}block grows 1\.0\d kB\/cycle > 0 B\/cycle {2}\(±[\d.]+ B\/cycle\)$/)
+  expect(lines[2]).toBe('  left behind by block (heap snapshots of a second run):')
+  expect(lines[3]).toBe('            (string) x20  (1 per cycle, 20.5 kB)')
+})
