@@ -14,6 +14,11 @@ import { inSnapshotDir, judgeWithObjects, snapshotRefusal } from './snapshot-run
  * then what the first read was V8's own growth (a fresh worker's feedback and inline caches). `progress` says which run and cycle are under way; setting its
  * `aborted` stops the check.
  */
+/** Every finding over is a growing collection: the second run, which counts them again, decides. */
+function onlyCollections(verdict: { findings: { over: boolean; key: string }[] }): boolean {
+  return verdict.findings.every((finding) => !finding.over || finding.key === 'collectionLeak')
+}
+
 export async function runLeakCheck(
   block: Block,
   plan: MeasurePlan & { leak: number },
@@ -21,7 +26,9 @@ export async function runLeakCheck(
   progress = new CheckProgress(),
 ): Promise<CheckOutcome<LeakMeasurement>> {
   progress.pass = Pass.retained
-  const measurement = await measureLeak(block, plan, probe, progress)
+  // Every run counts the collections (collection-census.ts): heap statistics cannot see a Map
+  // growing by Smis, so no cheap signal could say when to look.
+  const measurement = await measureLeak(block, { ...plan, census: true }, probe, progress)
   const verdict = judgeLeak(measurement, plan.leak)
   if (verdict.pass && !needsObjectEvidence(measurement.variant.growth, plan.leak)) return { measurement, verdict, evidence: {} }
   const refusal = snapshotRefusal()
@@ -29,14 +36,15 @@ export async function runLeakCheck(
 
   return inSnapshotDir(async (snapshotDir) => {
     progress.pass = Pass.snapshots
-    const second = await measureLeak(block, { ...plan, snapshotDir }, probe, progress)
+    const second = await measureLeak(block, { ...plan, snapshotDir, census: true }, probe, progress)
     progress.pass = Pass.analysis
     const judged = await judgeWithObjects(
-      [{ subject: 'block', name: 'block', before: second.snapshots!.start, after: second.snapshots!.end }],
+      [{ subject: 'block', name: 'block', before: second.snapshots!.start, after: second.snapshots!.end, collections: second.collections ?? [] }],
       (evidence) => judgeLeak(second, plan.leak, evidence),
     )
     // A first run that read growth, where the second found nothing new held at all: V8's growth.
-    if (verdict.pass || keepsNothing(judged.evidence.block!)) return { measurement: second, ...judged, secondRun: true }
+    // A collection that grew in the first run only (a batch of entries once) is judged by the second.
+    if (verdict.pass || keepsNothing(judged.evidence.block!) || onlyCollections(verdict)) return { measurement: second, ...judged, secondRun: true }
     return { measurement, verdict, evidence: judged.evidence, memlab: judged.memlab, analysisMs: judged.analysisMs, secondRun: true }
   }, progress)
 }

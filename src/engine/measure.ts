@@ -5,6 +5,7 @@ import { CheckProgress } from './progress.ts'
 import { createSeries, type HeapSeries } from './heap-reading.ts'
 import { estimateRetained, type RetainedEstimate } from './retained.ts'
 import { now } from './own-timers.ts'
+import { collectionIds, grownSince, takeCensus, type GrownCollection } from './collection-census.ts'
 
 export interface MeasurePlan {
   /**
@@ -15,6 +16,11 @@ export interface MeasurePlan {
   cycles: number
   /** Minimum warm-up; it runs on, up to WARMUP_EXTENSION times as long, until V8 stops compiling. */
   warmup: number
+  /**
+   * Count every Map, Set and Array before the measured cycles and after them (collection-census.ts),
+   * outside the cycles: `toLeakMemory` finds collections growing by values that are not objects.
+   */
+  census?: boolean
 }
 
 /** How much longer than asked warm-up may run while V8 is still compiling. */
@@ -41,6 +47,11 @@ export interface LeakMeasurement extends Common {
   variant: VariantMeasurement
   /** Heap snapshots before and after the measured cycles, when a snapshotDir was given. */
   snapshots?: { start: string; end: string }
+  /**
+   * With `census`: the collections that gained an entry a cycle or more over the measured cycles
+   * (one cycle of slack), with their snapshot ids when snapshots were written.
+   */
+  collections?: GrownCollection[]
 }
 
 export interface BudgetMeasurement extends Common {
@@ -77,17 +88,29 @@ export async function measureLeak(block: Block, plan: MeasurePlan, probe: HeapPr
   const { cycles } = plan
   const { started, series, warmupRun, reference } = await warmUp(block, plan, probe, cycles, progress)
   const schedule = plan.snapshotDir ? snapshotSchedule(plan.snapshotDir, [0, cycles], ['start', 'end']) : undefined
-  await runCycles(block, makeContexts(false, warmupRun, cycles), probe, series, reference, { ...(schedule && { snapshots: schedule }), ...(progress && { progress }) })
+  const contexts = makeContexts(false, warmupRun, cycles)
+  // Before the loop's first reading and its first snapshot, which then hold the census as old state.
+  const census = plan.census ? takeCensus() : undefined
+  await runCycles(block, contexts, probe, series, reference, { ...(schedule && { snapshots: schedule }), ...(progress && { progress }) })
+  const collections = census && collectionsGrown(census, cycles, schedule !== undefined)
   return {
     kind: 'leak',
     ...plan,
     ...(schedule && { snapshots: { start: schedule.files[0]!, end: schedule.files[1]! } }),
+    ...(collections && { collections }),
     snapshotMs: schedule?.writeMs ?? 0,
     warmupRun,
     variant: variantOf(series, reference, cycles + 1),
     warmupReadings: Array.from(series.data.subarray(1, 1 + warmupRun)),
     durationMs: now() - started,
   }
+}
+
+/** The census's collections that gained `cycles - 1` entries or more, as plain data (no reference kept). */
+function collectionsGrown(census: ReturnType<typeof takeCensus>, cycles: number, snapshotted: boolean): GrownCollection[] {
+  const grown = grownSince(census, Math.max(1, cycles - 1))
+  const ids = snapshotted ? collectionIds(grown) : grown.map(() => 0)
+  return grown.map(({ kind, from, to }, i) => ({ kind, from, to, id: ids[i]! }))
 }
 
 /**
