@@ -1,4 +1,5 @@
 import { Session } from 'node:inspector'
+import { types } from 'node:util'
 
 /**
  * Counts of every Map, Set and Array in this isolate, taken before a check's measured cycles and
@@ -76,14 +77,24 @@ function connect(): Session {
   return opened
 }
 
+// The built-in getters, not `value.size`: a subclass may override `size`, and no user code runs here.
+const mapSize = Object.getOwnPropertyDescriptor(Map.prototype, 'size')!.get!
+const setSize = Object.getOwnPropertyDescriptor(Set.prototype, 'size')!.get!
+
+/**
+ * Brand checks, not `instanceof`: a Map subclass's prototype object is an instance of Map without
+ * being one (its size getter throws), and a Proxy of an array would run its traps.
+ */
 function sizeOf(value: object): number | undefined {
-  if (value instanceof Map || value instanceof Set) return value.size
-  if (Array.isArray(value)) return value.length
+  if (types.isProxy(value)) return undefined
+  if (types.isMap(value)) return mapSize.call(value) as number
+  if (types.isSet(value)) return setSize.call(value) as number
+  if (Array.isArray(value)) return (value as unknown[]).length
   return undefined
 }
 
 function kindOf(value: object): CollectionGrowth['kind'] {
-  return value instanceof Map ? 'Map' : value instanceof Set ? 'Set' : 'Array'
+  return types.isMap(value) ? 'Map' : types.isSet(value) ? 'Set' : 'Array'
 }
 
 /** Every Map, Set and Array alive now, with its size. Call outside the measured cycles: it allocates. */
