@@ -273,7 +273,7 @@ function findingText(finding: Finding, cycles: number): string {
     case 'collectionLeak': {
       const c = finding.collection!
       const perCycle = (finding.measured / cycles).toFixed(1).replace(/\.0$/, '')
-      const path = c.path ? `, held by ${cell(c.path)}` : ''
+      const path = c.path ? `, held by ${code(c.path)}` : ''
       return `${subject} keeps adding to a ${cell(c.name ?? c.kind)} (+${finding.measured} entries, ${perCycle} per cycle, ${c.from} to ${c.to}${path})`
     }
     case 'peak':
