@@ -11,14 +11,11 @@ import { inSnapshotDir, judgeWithObjects, snapshotRefusal } from './snapshot-run
  * call (an object kept every cycle is a leak whatever its size). A leak recurs every cycle, so the
  * second run sees it again; a clean block costs one run and no snapshot. The first run's failure
  * stands, the second explaining it, unless the second run's snapshots found nothing new held at all:
- * then what the first read was V8's own growth (a fresh worker's feedback and inline caches). `progress` says which run and cycle are under way; setting its
- * `aborted` stops the check.
+ * then what the first read was V8's own growth (a fresh worker's feedback and inline caches).
+ * Both runs count every Map, Set and Array around their measured cycles: one that gained an entry
+ * a cycle fails the first run and is confirmed, and named, by the second. `progress` says which
+ * run and cycle are under way; setting its `aborted` stops the check.
  */
-/** Every finding over is a growing collection: the second run, which counts them again, decides. */
-function onlyCollections(verdict: { findings: { over: boolean; key: string }[] }): boolean {
-  return verdict.findings.every((finding) => !finding.over || finding.key === 'collectionLeak')
-}
-
 export async function runLeakCheck(
   block: Block,
   plan: MeasurePlan & { leak: number },
@@ -47,4 +44,9 @@ export async function runLeakCheck(
     if (verdict.pass || keepsNothing(judged.evidence.block!) || onlyCollections(verdict)) return { measurement: second, ...judged, secondRun: true }
     return { measurement, verdict, evidence: judged.evidence, memlab: judged.memlab, analysisMs: judged.analysisMs, secondRun: true }
   }, progress)
+}
+
+/** Every finding over is a growing collection: the second run, which counts them again, decides. */
+function onlyCollections(verdict: { findings: { over: boolean; key: string }[] }): boolean {
+  return verdict.findings.every((finding) => !finding.over || finding.key === 'collectionLeak')
 }
