@@ -5,6 +5,7 @@ import { CheckProgress } from './progress.ts'
 import { createSeries, type HeapSeries } from './heap-reading.ts'
 import { estimateRetained, type RetainedEstimate } from './retained.ts'
 import { now } from './own-timers.ts'
+import { collectionIds, grownSince, takeCensus, type GrownCollection } from './collection-census.ts'
 
 export interface MeasurePlan {
   /**
@@ -29,6 +30,11 @@ export interface MeasurePlan {
    * with `snapshotDir`: snapshots bound cycles fixed in advance.
    */
   extendWhile?: (growth: GrowthEstimate) => boolean
+  /**
+   * Count every Map, Set and Array before the measured cycles and after them (collection-census.ts),
+   * outside the cycles: `toLeakMemory` finds collections growing by values that are not objects.
+   */
+  census?: boolean
 }
 
 /** How much longer than asked warm-up may run while V8 is still compiling. */
@@ -60,6 +66,11 @@ export interface LeakMeasurement extends Common {
   variant: VariantMeasurement
   /** Heap snapshots before and after the measured cycles, when a snapshotDir was given. */
   snapshots?: { start: string; end: string }
+  /**
+   * With `census`: the collections that gained an entry a cycle or more over the measured cycles
+   * (one cycle of slack), with their snapshot ids when snapshots were written.
+   */
+  collections?: GrownCollection[]
 }
 
 export interface BudgetMeasurement extends Common {
@@ -106,6 +117,8 @@ export async function measureLeak(block: Block, plan: MeasurePlan, probe: HeapPr
   const schedule = plan.snapshotDir ? snapshotSchedule(plan.snapshotDir, [0, cycles], ['start', 'end']) : undefined
   // Contexts for every cycle the run may extend to, made before its first reading.
   const contexts = makeContexts(false, measuredCycle, maxCycles)
+  // Before the loop's first reading and its first snapshot, which then hold the census as old state.
+  const census = plan.census ? takeCensus() : undefined
   await runCycles(block, contexts, probe, series, reference, { count: cycles, ...(schedule && { snapshots: schedule }), ...(progress && { progress }) })
   let measured = cycles
   let growth = estimateGrowth(series, reference, measured + 1)
@@ -114,11 +127,13 @@ export async function measureLeak(block: Block, plan: MeasurePlan, probe: HeapPr
     measured += cycles
     growth = estimateGrowth(series, reference, measured + 1)
   }
+  const collections = census && collectionsGrown(census, measured, schedule !== undefined)
   return {
     kind: 'leak',
     ...fields,
     cycles: measured,
     ...(schedule && { snapshots: { start: schedule.files[0]!, end: schedule.files[1]! } }),
+    ...(collections && { collections }),
     snapshotMs: schedule?.writeMs ?? 0,
     warmupRun,
     variant: { readings: Array.from(series.data.subarray(reference, reference + measured + 1)), growth },
@@ -126,6 +141,13 @@ export async function measureLeak(block: Block, plan: MeasurePlan, probe: HeapPr
     nextCycle: measuredCycle + measured,
     durationMs: now() - started,
   }
+}
+
+/** The census's collections that gained `cycles - 1` entries or more, as plain data (no reference kept). */
+function collectionsGrown(census: ReturnType<typeof takeCensus>, cycles: number, snapshotted: boolean): GrownCollection[] {
+  const grown = grownSince(census, Math.max(1, cycles - 1))
+  const ids = snapshotted ? collectionIds(grown) : grown.map(() => 0)
+  return grown.map(({ kind, from, to }, i) => ({ kind, from, to, id: ids[i]! }))
 }
 
 /**

@@ -271,6 +271,12 @@ function findingText(finding: Finding, cycles: number): string {
       return `${subject} allocates ${formatSignedSize(finding.measured)}/cycle more than the baseline${plusMinus(formatSize(finding.uncertainty))}; limit ${formatRate(finding.limit)}`
     case 'direct':
       return `${subject} allocates ${formatSignedSize(finding.measured)}/cycle more in its own files${plusMinus(formatSize(finding.uncertainty))}; limit ${formatRate(finding.limit)}`
+    case 'collectionLeak': {
+      const c = finding.collection!
+      const perCycle = (finding.measured / cycles).toFixed(1).replace(/\.0$/, '')
+      const path = c.path ? `, held by ${code(c.path)}` : ''
+      return `${subject} keeps adding to a ${cell(c.name ?? c.kind)} (+${finding.measured} entries, ${perCycle} per cycle, ${c.from} to ${c.to}${path})`
+    }
     case 'peak':
       return `${subject}'s heap peaks ${formatSignedSize(finding.measured)} higher than the baseline's in a typical cycle${plusMinus(formatSize(finding.uncertainty))}; limit ${formatSize(finding.limit)}`
   }

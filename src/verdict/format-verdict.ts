@@ -5,7 +5,7 @@ import { MEMLAB_HINT, type MemlabState } from '../engine/snapshots/retainer-path
 import type { ExplainedGroup } from '../engine/snapshots/analyse.ts'
 import path from 'node:path'
 import type { ExtraSite } from '../engine/allocations/index.ts'
-import { NOISE_FLOOR, objectCycles, type AllocationEvidence, type Finding, type ObjectEvidence, type Subject, type Verdict } from './judge.ts'
+import { ENTRY_BYTES, NOISE_FLOOR, objectCycles, type AllocationEvidence, type Finding, type ObjectEvidence, type Subject, type Verdict } from './judge.ts'
 
 /** What a message can add beyond the verdict: the objects behind it, and how they were read. */
 export interface MessageContext {
@@ -68,10 +68,10 @@ function findingLines(findings: Finding[], check: CheckCycles, context: MessageC
   const over = findings.filter((finding) => finding.over)
   const lines = over.flatMap((finding) => [...overLines(finding, objectCycles(check, finding.subject)), ...siteLines(finding, context)])
   lines.push(...leftBehindLines(over, check, context))
-  const explained = over.some((finding) => finding.group) || lines.some((line) => line.startsWith('  left behind'))
+  const explained = over.some((finding) => finding.group || finding.collection) || lines.some((line) => line.startsWith('  left behind'))
   if (context.memlab === 'not installed' && explained) lines.push(`  (${MEMLAB_HINT})`)
   if (context.note && over.length > 0) lines.push(`  (${context.note})`)
-  return [...lines, ...findings.filter((finding) => !finding.over).map(withinLine)]
+  return [...lines, ...findings.filter((finding) => !finding.over).map((finding) => withinLine(finding, objectCycles(check, finding.subject)))]
 }
 
 /**
@@ -109,6 +109,8 @@ function overLines(finding: Finding, cycles: number): string[] {
       return [`  objects   ${finding.group!.name}: ${measured} new > ${limit}  (+${measured - limit}; ${groupFigures(finding.group!, cycles)})`, ...samplePath(finding.group!)]
     case 'objectLeak':
       return [`  objects   ${finding.subject} keeps ${finding.group!.name} x${measured}  (${groupFigures(finding.group!, cycles)})`, ...samplePath(finding.group!)]
+    case 'collectionLeak':
+      return [`  growing   ${collectionFigures(finding, cycles)}`, ...(finding.collection!.path ? [`            held by ${finding.collection!.path}`] : [])]
     case 'allocated':
       return [`  allocated ${formatSignedRate(measured)} > ${formatRate(limit)}  (${formatSignedSize(measured - limit)}, ±${formatSize(uncertainty)})`]
     case 'direct':
@@ -145,13 +147,22 @@ function groupFigures(group: ExplainedGroup, cycles: number): string {
   return `${perCycle}, ${formatSize(group.bytes)}`
 }
 
+/** `Map (+20 entries, 1 per cycle; 2069 -> 2089)`: a growing collection's name and counts. */
+function collectionFigures(finding: Finding, cycles: number): string {
+  const { kind, name, from, to } = finding.collection!
+  const added = to - from
+  const rate = added / cycles
+  const perCycle = rate >= 0.95 && rate <= 1.05 ? '1 per cycle' : `${rate.toFixed(rate < 10 ? 1 : 0)} per cycle`
+  return `${name ?? kind} (+${added} ${added === 1 ? 'entry' : 'entries'}, ${perCycle}; ${from} -> ${to})`
+}
+
 function samplePath(group: ExplainedGroup): string[] {
   const sample = group.sample
   if (!sample) return []
   return [`            held by ${sample.path}  (one retains ${formatSize(sample.retainedSize)})`]
 }
 
-function withinLine(finding: Finding): string {
+function withinLine(finding: Finding, cycles: number): string {
   const { measured, limit, uncertainty } = finding
   switch (finding.key) {
     case 'retained': {
@@ -168,6 +179,8 @@ function withinLine(finding: Finding): string {
       return `  within    direct ${formatSignedRate(measured)} (±${formatSize(uncertainty)}), limit ${formatRate(limit)}`
     case 'peak':
       return `  within    peak ${formatSignedSize(measured)} a cycle (±${formatSize(uncertainty)}), limit ${formatSize(limit)}`
+    case 'collectionLeak':
+      return `  within    growing ${collectionFigures(finding, cycles)}: ${ENTRY_BYTES[finding.collection!.kind]} B an entry or more, limit ${formatRate(limit)}`
     default:
       return `  within    objects ${finding.group!.name}: ${measured} new, limit ${limit}`
   }

@@ -4,6 +4,8 @@ import { Z_95 } from '../engine/robust-line.ts'
 import type { BudgetMeasurement, LeakMeasurement } from '../engine/measure.ts'
 import type { AllocationMeasurement, DirectSplit, ExtraSite } from '../engine/allocations/index.ts'
 import type { ExplainedGroup, PhaseAnalysis } from '../engine/snapshots/analyse.ts'
+import type { GrownCollection } from '../engine/collection-census.ts'
+import type { GrowingCollection } from '../engine/snapshots/growing-collections.ts'
 
 /** Which series a finding is about: the budget's two variants, or toLeakMemory's single block. */
 export type Subject = 'baseline' | 'candidate' | 'block'
@@ -20,11 +22,15 @@ export function objectCycles(check: { cycles: number; candidateWarmupRun?: numbe
 export interface Finding {
   /**
    * objects: an `objects` limit; objectLeak: objects of one constructor kept every cycle;
-   * allocated, direct: extra bytes allocated per cycle (all, or in the feature's own files); peak: extra peak heap.
+   * allocated, direct: extra bytes allocated per cycle (all, or in the feature's own files); peak: extra peak heap;
+   * collectionLeak: a Map, Set or Array that gained an entry a cycle (of values that need not be objects).
    */
-  key: 'retained' | 'leak' | 'objects' | 'objectLeak' | 'allocated' | 'direct' | 'peak'
+  key: 'retained' | 'leak' | 'objects' | 'objectLeak' | 'allocated' | 'direct' | 'peak' | 'collectionLeak'
   subject: Subject
-  /** bytes (retained), bytes per cycle (leak), or a count of objects (objects, objectLeak) */
+  /**
+   * bytes (retained), bytes per cycle (leak), a count of objects (objects, objectLeak), or of entries
+   * added (collectionLeak, whose limit is the leak limit in bytes per cycle)
+   */
   measured: number
   limit: number
   /**
@@ -37,6 +43,8 @@ export interface Finding {
   source?: 'heap statistics' | 'heap snapshots'
   /** For objects findings: the group of new objects, with its bytes and a retainer path when known. */
   group?: ExplainedGroup
+  /** For collectionLeak findings: the collection, its counts, and its retainer path when known. */
+  collection?: GrownCollection & Partial<GrowingCollection>
   /**
    * For a leak finding whose slope is above the limit with 95% confidence, why it is not over:
    * - unsteady: one half of the window did not grow (a one-off step, or growth dying away);
@@ -103,12 +111,13 @@ export function needsObjectEvidence(growth: GrowthEstimate, limit: number): bool
 }
 
 /**
- * Heap snapshots around a phase found nothing new that user code holds: whatever the heap grew by
- * in it was V8's own tables (feedback, inline caches, compiled code's metadata), which snapshots
- * leave out.
+ * Heap snapshots around a phase found nothing new that user code holds, and no collection of its
+ * grew: whatever the heap grew by in it was V8's own tables (feedback, inline caches, compiled
+ * code's metadata), which snapshots leave out. A Map growing by Smis makes no new object, so the
+ * collections count too.
  */
 export function keepsNothing(phase: PhaseAnalysis): boolean {
-  return phase.groups.length === 0
+  return phase.groups.length === 0 && (phase.collections?.length ?? 0) === 0
 }
 
 export function judgeBudget(measurement: BudgetMeasurement, budget: ResolvedBudget, objects: ObjectEvidence = {}, allocations?: AllocationEvidence): Verdict {
@@ -132,7 +141,32 @@ export function judgeBudget(measurement: BudgetMeasurement, budget: ResolvedBudg
 export function judgeLeak(measurement: LeakMeasurement, limit: number, objects: ObjectEvidence = {}): Verdict {
   const findings = [leakFinding('block', measurement.variant.growth, limit, objects.block)]
   if (objects.block) findings.push(...objectLeakFindings('block', objects.block, measurement.variant.growth, measurement.cycles, limit, true))
+  // With snapshots, the collections they confirm; without, the census's own.
+  const collections = objects.block?.collections ?? measurement.collections ?? []
+  findings.push(...collectionLeakFindings('block', collections, measurement.cycles, limit))
   return verdictOf(findings)
+}
+
+/**
+ * Bytes an entry takes in its store at full capacity, with no slack (V8 13.6, 8-byte slots): an
+ * array element one slot; a Set entry its key and chain link plus half a bucket; a Map entry key,
+ * value and link plus half a bucket. A growing collection costs at least this a cycle per entry
+ * added: the leak limit allows a collection that grows by less.
+ */
+export const ENTRY_BYTES: Record<GrownCollection['kind'], number> = { Array: 8, Set: 20, Map: 28 }
+
+/**
+ * A collection that gained an entry a cycle (one cycle of slack: the census kept only those) is a
+ * leak whatever its entries are, objects or not, unless its entries' smallest cost per cycle is
+ * within the limit.
+ */
+function collectionLeakFindings(subject: Subject, collections: readonly (GrownCollection & Partial<GrowingCollection>)[], cycles: number, limit: number): Finding[] {
+  return collections
+    .filter((collection) => collection.to - collection.from >= cycles - 1)
+    .map((collection) => {
+      const added = collection.to - collection.from
+      return { key: 'collectionLeak', subject, measured: added, limit, uncertainty: 0, over: (added / cycles) * ENTRY_BYTES[collection.kind] > limit, collection }
+    })
 }
 
 /**

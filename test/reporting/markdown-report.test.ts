@@ -164,3 +164,16 @@ describe('renderMarkdown', () => {
     expect(code('x `y` | z')).toBe('``x `y` \\| z``')
   })
 })
+
+describe('a growing collection in the report', () => {
+  test('its finding names the collection, its growth and what holds it', () => {
+    const record = leakCheck(0)
+    record.pass = false
+    record.findings.push({
+      key: 'collectionLeak', subject: 'block', measured: 20, limit: 0, uncertainty: 0, over: true,
+      collection: { kind: 'Map', from: 4170, to: 4190, id: 7207, name: 'Map', storeBytes: 196_640, path: '(closure) -> seen: Map' },
+    })
+    const markdown = render([{ file: 'seen.test.ts', test: 'a seen-set leaks', record }])
+    expect(markdown).toContain('- **over**: block keeps adding to a Map (+20 entries, 1 per cycle, 4170 to 4190, held by `(closure) -> seen: Map`)\n')
+  })
+})

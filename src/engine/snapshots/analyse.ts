@@ -1,12 +1,16 @@
 import { readHeapGraph, type HeapGraph } from './heap-graph.ts'
 import { findNewObjects, type ObjectGroup } from './new-objects.ts'
 import { explainObjects, type Explanation, type MemlabState } from './retainer-paths.ts'
+import type { GrownCollection } from '../collection-census.ts'
+import { confirmGrowing, type GrowingCollection } from './growing-collections.ts'
 
 export interface PhaseRequest {
   name: string
   /** Snapshot written before the phase's cycles, and after them. */
   before: string
   after: string
+  /** Collections the census saw grow over the phase, to check against its snapshots. */
+  collections?: GrownCollection[]
 }
 
 export interface AnalysisRequest {
@@ -25,6 +29,8 @@ export interface PhaseAnalysis {
   groups: ExplainedGroup[]
   /** Bytes of every new object the phase holds, off-heap backing stores included. */
   bytes: number
+  /** Collections that existed before the phase and grew by an entry a cycle (growing-collections.ts). */
+  collections?: GrowingCollection[]
 }
 
 export interface AnalysisResult {
@@ -51,17 +57,22 @@ export async function analyse(request: AnalysisRequest): Promise<AnalysisResult>
   for (const phase of request.phases) {
     const objects = findNewObjects(graph(phase.before), graph(phase.after))
     const groups: ExplainedGroup[] = objects.groups.map((group) => ({ ...group }))
+    const collections = confirmGrowing(graph(phase.before), graph(phase.after), phase.collections ?? [])
     if (request.explain) {
       const shown = groups.slice(0, EXPLAINED_GROUPS)
-      const ids = shown.flatMap((group) => group.sampleIds.slice(0, 1))
+      const ids = [...shown.flatMap((group) => group.sampleIds.slice(0, 1)), ...collections.slice(0, EXPLAINED_GROUPS).map((c) => c.id)]
       const explained = await explainObjects(phase.after, ids)
+      for (const collection of collections) {
+        const path = explained.explanations.get(collection.id)?.path
+        if (path) collection.path = path
+      }
       if (explained.state !== 'not needed') memlab = explained.state
       for (const group of shown) {
         const sample = explained.explanations.get(group.sampleIds[0]!)
         if (sample) group.sample = sample
       }
     }
-    phases.push({ name: phase.name, groups, bytes: objects.bytes })
+    phases.push({ name: phase.name, groups, bytes: objects.bytes, collections })
   }
   return { phases, memlab, durationMs: performance.now() - started }
 }
