@@ -25,6 +25,11 @@ export interface PhaseAnalysis {
   groups: ExplainedGroup[]
   /** Bytes of every new object the phase holds, off-heap backing stores included. */
   bytes: number
+  /**
+   * Every new object the groups hold, folded or not, by name (new-objects.ts): what `objects` limits
+   * count. Absent in records written before it: the groups then stand for it.
+   */
+  instances?: ExplainedGroup[]
 }
 
 export interface AnalysisResult {
@@ -51,8 +56,11 @@ export async function analyse(request: AnalysisRequest): Promise<AnalysisResult>
   for (const phase of request.phases) {
     const objects = findNewObjects(graph(phase.before), graph(phase.after))
     const groups: ExplainedGroup[] = objects.groups.map((group) => ({ ...group }))
+    const instances: ExplainedGroup[] = objects.instances.map((group) => ({ ...group }))
     if (request.explain) {
-      const shown = groups.slice(0, EXPLAINED_GROUPS)
+      // The groups a message shows, and the instances folded out of sight (an objects limit names them).
+      const folded = instances.filter((instance) => !groups.some((group) => group.name === instance.name))
+      const shown = [...groups.slice(0, EXPLAINED_GROUPS), ...folded.slice(0, EXPLAINED_GROUPS)]
       const ids = shown.flatMap((group) => group.sampleIds.slice(0, 1))
       const explained = await explainObjects(phase.after, ids)
       if (explained.state !== 'not needed') memlab = explained.state
@@ -61,7 +69,11 @@ export async function analyse(request: AnalysisRequest): Promise<AnalysisResult>
         if (sample) group.sample = sample
       }
     }
-    phases.push({ name: phase.name, groups, bytes: objects.bytes })
+    for (const instance of instances) {
+      const sample = groups.find((group) => group.name === instance.name)?.sample ?? instance.sample
+      if (sample) instance.sample = sample
+    }
+    phases.push({ name: phase.name, groups, bytes: objects.bytes, instances })
   }
   return { phases, memlab, durationMs: performance.now() - started }
 }
