@@ -35,11 +35,11 @@ function phase(nodes: NodeSpec[], roots: Array<[number, EdgeSpec]> = [], earlier
 }
 
 /** What the rules hold: the groups and their bytes (the instances, every object counted, have a test of their own). */
-const find = ({ before, after }: { before: HeapGraph; after: HeapGraph }): Omit<PhaseObjects, 'instances'> => {
+const find = ({ before, after }: { before: HeapGraph; after: HeapGraph }): Pick<PhaseObjects, 'groups' | 'bytes'> => {
   const { groups, bytes } = findNewObjects(before, after)
   return { groups, bytes }
 }
-const groups = (found: PhaseObjects) => found.groups.map(g => [g.name, g.count, g.bytes])
+const groups = (found: Pick<PhaseObjects, 'groups'>) => found.groups.map(g => [g.name, g.count, g.bytes])
 /** The old array every phase below has: global.list. */
 const list = (edges: EdgeSpec[] = []): NodeSpec => ({ type: 'object', name: 'Array', id: 101, size: 32, edges })
 const LIST: [number, EdgeSpec] = [GLOBAL, ['property', 'list', USER]]
