@@ -343,6 +343,13 @@ describe('replacements', () => {
       expect(find(later).groups).toEqual([])
     })
 
+    test('an entry that moved to another holder was not lost: the new one in its place is growth', () => {
+      // The old Entry 203 moved from the Map to global.done (kept), a new Entry took its slot: the
+      // Map's count did not change, but the heap holds one Entry more.
+      const later = phase([list(), map(at(1)), table(301, [at(2)]), entry(1003), entry(203)], [LIST, CACHE, [GLOBAL, ['property', 'done', at(3)]]], earlier)
+      expect(groups(find(later))).toEqual([['Entry', 1, 40]])
+    })
+
     test('an entry beyond the lost ones is growth', () => {
       const later = phase([list(), map(at(1)), table(301, [at(2), at(3)]), entry(1003), entry(1005)], [LIST, CACHE], earlier)
       expect(find(later)).toEqual({ groups: [{ name: 'Entry', count: 1, bytes: 40, sampleIds: [1005] }], bytes: 40 })
