@@ -218,12 +218,17 @@ export function retainedUnsettled(finding: Finding): boolean {
   return finding.key === 'retained' && finding.source === 'heap statistics' && !finding.over && finding.measured + finding.uncertainty > finding.limit
 }
 
-/** `objects` limits: new objects the candidate holds beyond the baseline's, per constructor. */
+/**
+ * `objects` limits: new objects the candidate holds beyond the baseline's, per constructor. Every
+ * instance counts, folded into another new object or not: a budget of 5 EE must see the 40 a new
+ * array holds, though the groups show only the array.
+ */
 function objectLimitFindings(limits: Record<string, number>, candidate: PhaseAnalysis, baseline?: PhaseAnalysis): Finding[] {
-  const baselineCount = new Map(baseline?.groups.map((group) => [group.name, group.count]))
+  const instancesOf = (phase: PhaseAnalysis) => phase.instances ?? phase.groups
+  const baselineCount = new Map(baseline && instancesOf(baseline).map((group) => [group.name, group.count]))
   const findings: Finding[] = []
   const seen = new Set<string>()
-  for (const group of candidate.groups) {
+  for (const group of instancesOf(candidate)) {
     seen.add(group.name)
     const limit = limits[group.name] ?? limits['*']
     if (limit === undefined) continue

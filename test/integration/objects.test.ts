@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest'
+import { formatSize } from '../../src/budgets/sizes.ts'
+import { MEMLAB_HINT } from '../../src/engine/snapshots/retainer-paths.ts'
 import { runSuite, type SuiteRun, whyOf } from '../helpers/run-vitest.ts'
 
 // memlab is optional: with it, messages name what holds the objects; without it, they say how to
@@ -6,6 +8,8 @@ import { runSuite, type SuiteRun, whyOf } from '../helpers/run-vitest.ts'
 const expectedStates = {
   'a candidate keeping one TelemetryEvent per cycle breaks an objects limit of 0': 'failed',
   'the same candidate fits a limit of 100 TelemetryEvents and 100 B a cycle': 'passed',
+  'EE kept inside a new array break a limit of 5 EE': 'failed',
+  'EE kept inside a new array break a limit of 5 of any constructor': 'failed',
   'a clean block leaves no objects behind': 'passed',
   'a 64 B leak, under the noise floor of heap statistics, is caught by its objects': 'failed',
   'a heap too large to snapshot fails an objects budget with the reason, not minutes of silence': 'failed',
@@ -41,6 +45,44 @@ describe.each([
       expect(message).not.toContain('held by')
       expect(message).toContain('install @memlab/core and @memlab/heap-analysis')
     }
+  })
+
+  // One EE per enabled cycle (the candidate's 20 to 60 warm-up cycles and its 20), each 40 B with
+  // its 64 B string, all in one array the feature made: the groups show that Array, the limit counts EE.
+  const eeLines = (message: string, name: string) => {
+    const count = Number(/objects {3}EE: (\d+) new/.exec(message)?.[1])
+    expect(count).toBeGreaterThanOrEqual(39)
+    expect(count).toBeLessThanOrEqual(81)
+    const lines = message.split('\n')
+    expect(lines[0]).toBe(`memory budget "${name}" exceeded (20 cycles without, 20 with)`)
+    return { count, lines: lines.filter((line) => !/^ {2}within {4}leak of /.test(line)) }
+  }
+  const heldBy = (label: string, path: string, bytes: number) =>
+    label === 'with memlab' ? [expect.stringMatching(new RegExp(`^ {12}held by \\(closure\\) -> state: Object -> registered: Array -> \\[\\d+\\]: EE${path}  \\(one retains ${bytes} B\\)$`))] : []
+
+  test('a limit on EE counts the EE a new array holds', () => {
+    const { count, lines } = eeLines(run.errors['EE kept inside a new array break a limit of 5 EE']!, 'instances')
+    expect(lines).toEqual([
+      'memory budget "instances" exceeded (20 cycles without, 20 with)',
+      `  objects   EE: ${count} new > 5  (+${count - 5}; 1 per cycle, ${formatSize(count * 104)})`,
+      ...heldBy(label, '', 104),
+      ...(label === 'with memlab' ? [] : [`  (${MEMLAB_HINT})`]),
+      expect.stringMatching(/^budget file: .*memory-budgets\.json$/),
+    ])
+  })
+
+  test('a limit on any constructor counts the EE and their strings, not only the array', () => {
+    const { count, lines } = eeLines(run.errors['EE kept inside a new array break a limit of 5 of any constructor']!, 'instances-any')
+    expect(lines).toEqual([
+      'memory budget "instances-any" exceeded (20 cycles without, 20 with)',
+      `  objects   EE: ${count} new > 5  (+${count - 5}; 1 per cycle, ${formatSize(count * 104)})`,
+      ...heldBy(label, '', 104),
+      `  objects   (string): ${count} new > 5  (+${count - 5}; 1 per cycle, ${formatSize(count * 64)})`,
+      ...heldBy(label, ' -> name: \\(string\\) "X+\\.\\.\\."', 64),
+      ...(label === 'with memlab' ? [] : [`  (${MEMLAB_HINT})`]),
+      '  within    objects Array: 1 new, limit 5',
+      expect.stringMatching(/^budget file: .*memory-budgets\.json$/),
+    ])
   })
 
   test('a heap too large to snapshot is refused with its size', () => {

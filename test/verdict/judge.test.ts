@@ -206,6 +206,28 @@ describe('object evidence from heap snapshots', () => {
     )
   })
 
+  test('objects limits count every instance, also those folded into a new container (issue 13, item 2)', () => {
+    const measurement = budgetMeasurement(10_000, 0, growth(0))
+    const limited = { ...budget, objects: { EE: 5, '*': 0 } }
+    // The groups show the one new Array; its 40 EE are among the instances only.
+    const candidate = { ...phase('candidate', [group('Array', 1, 4_480)]), instances: [group('EE', 40, 4_160), group('Array', 1, 4_480)] }
+    const verdict = judgeBudget(measurement, limited, { baseline: { ...phase('baseline', []), instances: [] }, candidate })
+    expect(verdict.findings.filter((f) => f.key === 'objects').map((f) => [f.group!.name, f.measured, f.limit, f.over])).toEqual([
+      ['EE', 40, 5, true],
+      ['Array', 1, 0, true],
+    ])
+    expect(formatBudgetVerdict(verdict, measurement, limited).split('\n').slice(1, 3)).toEqual([
+      '  objects   EE: 40 new > 5  (+35; 1 per cycle, 4.16 kB)',
+      '  objects   Array: 1 new > 0  (+1; 0.0 per cycle, 4.48 kB)',
+    ])
+    // A phase recorded without instances: its groups stand for them.
+    const old = judgeBudget(measurement, limited, { baseline: phase('baseline', []), candidate: phase('candidate', [group('Array', 1, 4_480)]) })
+    expect(old.findings.filter((f) => f.key === 'objects').map((f) => [f.group!.name, f.measured, f.over])).toEqual([
+      ['Array', 1, true],
+      ['EE', 0, false],
+    ])
+  })
+
   const leakMeasurement = (estimate: GrowthEstimate): LeakMeasurement => ({
     kind: 'leak', cycles: 20, warmup: 20, warmupRun: 20, snapshotMs: 0, warmupReadings: [], nextCycle: 40, durationMs: 1,
     variant: { readings: [], growth: estimate },

@@ -31,6 +31,11 @@ export interface PhaseAnalysis {
   bytes: number
   /** Collections that existed before the phase and grew by an entry a cycle (growing-collections.ts). */
   collections?: GrowingCollection[]
+  /**
+   * Every new object the groups hold, folded or not, by name (new-objects.ts): what `objects` limits
+   * count. Absent in records written before it: the groups then stand for it.
+   */
+  instances?: ExplainedGroup[]
 }
 
 export interface AnalysisResult {
@@ -58,8 +63,11 @@ export async function analyse(request: AnalysisRequest): Promise<AnalysisResult>
     const objects = findNewObjects(graph(phase.before), graph(phase.after))
     const groups: ExplainedGroup[] = objects.groups.map((group) => ({ ...group }))
     const collections = confirmGrowing(graph(phase.before), graph(phase.after), phase.collections ?? [])
+    const instances: ExplainedGroup[] = objects.instances.map((group) => ({ ...group }))
     if (request.explain) {
-      const shown = groups.slice(0, EXPLAINED_GROUPS)
+      // The groups a message shows, and the instances folded out of sight (an objects limit names them).
+      const folded = instances.filter((instance) => !groups.some((group) => group.name === instance.name))
+      const shown = [...groups.slice(0, EXPLAINED_GROUPS), ...folded.slice(0, EXPLAINED_GROUPS)]
       const ids = [...shown.flatMap((group) => group.sampleIds.slice(0, 1)), ...collections.slice(0, EXPLAINED_GROUPS).map((c) => c.id)]
       const explained = await explainObjects(phase.after, ids)
       for (const collection of collections) {
@@ -72,7 +80,11 @@ export async function analyse(request: AnalysisRequest): Promise<AnalysisResult>
         if (sample) group.sample = sample
       }
     }
-    phases.push({ name: phase.name, groups, bytes: objects.bytes, collections })
+    for (const instance of instances) {
+      const sample = groups.find((group) => group.name === instance.name)?.sample ?? instance.sample
+      if (sample) instance.sample = sample
+    }
+    phases.push({ name: phase.name, groups, bytes: objects.bytes, collections, instances })
   }
   return { phases, memlab, durationMs: performance.now() - started }
 }

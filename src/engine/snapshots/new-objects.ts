@@ -12,6 +12,10 @@
  * - fold-into-holder: a new object held only through another new object adds to its bytes;
  * - replacements: a new object that took an old one's place under the same holder is not growth
  *   (not replaced singletons); the new objects inside it are judged in its place.
+ *
+ * Folding says what is held ("TelemetryEvent x20", its strings in its bytes); it must not say how
+ * many of a constructor there are. `instances` counts every new object still held, wherever it was
+ * folded: 40 EE kept in one new array are "Array x1" among the groups and "EE x40" among the instances.
  */
 import { dominatorTree, matchIds, type HeapGraph } from './heap-graph.ts'
 import { foldIntoHolders } from './rules/fold-into-holder.ts'
@@ -44,6 +48,12 @@ export interface PhaseObjects {
   groups: ObjectGroup[]
   /** Bytes of all new objects the phase holds, including internal nodes and off-heap backing stores. */
   bytes: number
+  /**
+   * Every new object the groups hold, folded or not, grouped by name: what an `objects` limit counts.
+   * An object's bytes are its own and what it alone holds; an object inside another of its name
+   * adds to the count only (its bytes are in the outer one's). Sorted as `groups`.
+   */
+  instances: ObjectGroup[]
 }
 
 /** Representatives kept per group. */
@@ -72,6 +82,7 @@ export function findNewObjects(before: HeapGraph, after: HeapGraph): PhaseObject
 
   // Top objects first; a replacement gives way to the new objects inside it.
   const members = new Map<string, number[]>()
+  const counted: number[] = []
   const pending = [...heads.top]
   for (let i = 0; i < pending.length; i++) {
     const node = pending[i]!
@@ -79,17 +90,44 @@ export function findNewObjects(before: HeapGraph, after: HeapGraph): PhaseObject
       pending.push(...(heads.inner.get(node) ?? []))
       continue
     }
-    const name = nameOf(node)!
-    const list = members.get(name)
-    if (list) list.push(node)
-    else members.set(name, [node])
+    counted.push(node)
+    add(members, nameOf(node)!, node)
   }
+
+  // Every object inside a counted one, at any depth, and how deep in its own name it sits.
+  const instances = new Map<string, number[]>()
+  const outerOfName = new Map<number, boolean>()
+  const visit: Array<{ node: number; names: ReadonlySet<string> }> = counted.map(node => ({ node, names: new Set<string>() }))
+  for (let i = 0; i < visit.length; i++) {
+    const { node, names } = visit[i]!
+    const name = nameOf(node)!
+    add(instances, name, node)
+    outerOfName.set(node, !names.has(name))
+    const inside = names.has(name) ? names : new Set([...names, name])
+    for (const inner of heads.inner.get(node) ?? []) visit.push({ node: inner, names: inside })
+  }
+
+  const groups = toGroups(members, after, heads.bytes, () => true)
+  return {
+    groups,
+    bytes: groups.reduce((sum, group) => sum + group.bytes, 0),
+    instances: toGroups(instances, after, heads.bytes, node => outerOfName.get(node) === true),
+  }
+}
+
+function add(byName: Map<string, number[]>, name: string, node: number): void {
+  const list = byName.get(name)
+  if (list) list.push(node)
+  else byName.set(name, [node])
+}
+
+/** Groups of nodes by name, sorted: count desc, then bytes desc, then name. Bytes of the nodes `addsBytes` accepts. */
+function toGroups(byName: Map<string, number[]>, after: HeapGraph, bytesOf: Float64Array, addsBytes: (node: number) => boolean): ObjectGroup[] {
   const groups: ObjectGroup[] = []
-  for (const [name, nodes] of members) {
-    const bytes = nodes.reduce((sum, node) => sum + heads.bytes[node]!, 0)
+  for (const [name, nodes] of byName) {
+    const bytes = nodes.reduce((sum, node) => sum + (addsBytes(node) ? bytesOf[node]! : 0), 0)
     const newest = nodes.map(node => after.nodeId[node]!).sort((a, b) => b - a)
     groups.push({ name, count: nodes.length, bytes, sampleIds: newest.slice(0, SAMPLES) })
   }
-  groups.sort((a, b) => b.count - a.count || b.bytes - a.bytes || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-  return { groups, bytes: groups.reduce((sum, group) => sum + group.bytes, 0) }
+  return groups.sort((a, b) => b.count - a.count || b.bytes - a.bytes || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
 }

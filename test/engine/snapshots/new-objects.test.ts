@@ -148,6 +148,14 @@ const CASES: Case[] = [
   fixture('clean-mixed'),
   fixture('clean-buffers'),
   fixture('clean-timers'),
+  // Bounded structures, full, whose entries churn at a constant count (issue 13, item 5), and a
+  // cache whose churn comes with growth.
+  fixture('clean-lru-linked'),
+  fixture('clean-lru-map'),
+  fixture('clean-lru-map-churn-4'),
+  fixture('clean-ring-buffer'),
+  fixture('clean-object-cache'),
+  fixture('leak-cache-evicts-fewer'),
 ]
 
 interface Measured {
@@ -325,8 +333,15 @@ describe('replaced objects are not growth', () => {
     expectLeak(measured('immutable state').phases[0]!, 'TelemetryEvent', EVENT_BYTES)
   })
 
-  test.each(['bounded queue', 'rebuilt cache'])('%s: clean', name => {
-    expectClean(measured(name).phases[0]!)
+  test.each(['bounded queue', 'rebuilt cache', 'clean-lru-linked', 'clean-lru-map', 'clean-lru-map-churn-4', 'clean-ring-buffer', 'clean-object-cache'])(
+    '%s: clean',
+    name => {
+      expectClean(measured(name).phases[0]!)
+    },
+  )
+
+  test('a cache that evicts one entry and inserts two a cycle: the one kept, not the one replaced', () => {
+    expectLeak(measured('leak-cache-evicts-fewer').phases[0]!, 'Object', fixtureByName('leak-cache-evicts-fewer').truth.leakPerCycle)
   })
 })
 

@@ -34,8 +34,12 @@ function phase(nodes: NodeSpec[], roots: Array<[number, EdgeSpec]> = [], earlier
   return { before: heap([...oldNodes, MARKER], [...oldRoots, marker]), after }
 }
 
-const find = ({ before, after }: { before: HeapGraph; after: HeapGraph }): PhaseObjects => findNewObjects(before, after)
-const groups = (found: PhaseObjects) => found.groups.map(g => [g.name, g.count, g.bytes])
+/** What the rules hold: the groups and their bytes (the instances, every object counted, have a test of their own). */
+const find = ({ before, after }: { before: HeapGraph; after: HeapGraph }): Pick<PhaseObjects, 'groups' | 'bytes'> => {
+  const { groups, bytes } = findNewObjects(before, after)
+  return { groups, bytes }
+}
+const groups = (found: Pick<PhaseObjects, 'groups'>) => found.groups.map(g => [g.name, g.count, g.bytes])
 /** The old array every phase below has: global.list. */
 const list = (edges: EdgeSpec[] = []): NodeSpec => ({ type: 'object', name: 'Array', id: 101, size: 32, edges })
 const LIST: [number, EdgeSpec] = [GLOBAL, ['property', 'list', USER]]
@@ -222,6 +226,49 @@ describe('fold into holder', () => {
   })
 })
 
+describe('instances: every object counted, folded or not', () => {
+  test('objects inside a new container count for their own name; bytes are not counted twice', () => {
+    // old list -> new Array -> [EE (with a new string), EE, EE, new Array -> [EE]]
+    const ee = (id: number, edges: EdgeSpec[] = []): NodeSpec => ({ type: 'object', name: 'EE', id, size: 40, edges })
+    const found = findNewObjects(
+      ...Object.values(
+        phase(
+          [
+            list([['element', 0, at(0)]]),
+            { type: 'object', name: 'Array', id: 1001, size: 32, edges: [['element', 0, at(1)], ['element', 1, at(2)], ['element', 2, at(3)], ['element', 3, at(4)]] },
+            ee(1003, [['property', 'name', at(6)]]),
+            ee(1005),
+            ee(1007),
+            { type: 'object', name: 'Array', id: 1009, size: 32, edges: [['element', 0, at(5)]] },
+            ee(1011),
+            { type: 'string', name: 'name', id: 1013, size: 24 },
+          ],
+          [LIST],
+        ),
+      ) as [HeapGraph, HeapGraph],
+    )
+    expect(groups(found)).toEqual([['Array', 1, 32 + 64 + 40 + 40 + 32 + 40]])
+    expect(found.instances.map(g => [g.name, g.count, g.bytes, g.sampleIds])).toEqual([
+      ['EE', 4, 64 + 40 + 40 + 40, [1011, 1007, 1005]],
+      ['Array', 2, 248, [1009, 1001]],
+      ['(string)', 1, 24, [1013]],
+    ])
+  })
+
+  test('what a replacement gave way to is counted; the replacement is not', () => {
+    // The Marker took the old one's place and holds a new Event: Event x1 only.
+    const found = findNewObjects(
+      ...(Object.values(
+        phase([list(), { type: 'object', name: 'Marker', id: 1001, size: 16, edges: [['property', 'event', at(1)]] }, { type: 'object', name: 'Event', id: 1003, size: 40 }], [
+          LIST,
+          [GLOBAL, ['property', 'marker', at(0)]],
+        ]),
+      ) as [HeapGraph, HeapGraph]),
+    )
+    expect(found.instances.map(g => [g.name, g.count, g.bytes])).toEqual([['Event', 1, 40]])
+  })
+})
+
 describe('replacements', () => {
   const marker = (id: number): NodeSpec => ({ type: 'object', name: 'Marker', id, size: 16 })
 
@@ -277,6 +324,36 @@ describe('replacements', () => {
       earlier,
     )
     expect(find(later).groups).toEqual([])
+  })
+
+  describe("a container whose table is rebuilt at a dead node's id (a full LRU replacing its entries)", () => {
+    // Before: Map 105 -> table 201 -> Entry 203, and a table 301 of another Map that dies. After: the
+    // Map's rebuilt table took id 301 (V8 reuses a dead object's id at its address), so it looks old.
+    const map = (table: number): NodeSpec => ({ type: 'object', name: 'Map', id: 105, edges: [['internal', 'table', table]] })
+    const table = (id: number, entries: number[]): NodeSpec => ({ type: 'array', name: '(table)', id, edges: entries.map((to, i): EdgeSpec => ['internal', i, to]) })
+    const entry = (id: number): NodeSpec => ({ type: 'object', name: 'Entry', id, size: 40 })
+    const CACHE: [number, EdgeSpec] = [GLOBAL, ['property', 'cache', at(0)]]
+    const earlier = heap(
+      [list(), map(at(1)), table(201, [at(2)]), entry(203), { type: 'object', name: 'Other', id: 205, edges: [['internal', 'table', at(5)]] }, table(301, []), MARKER],
+      [LIST, CACHE, [GLOBAL, ['property', 'other', at(3)]], [GLOBAL, ['property', 'marker', at(5)]]],
+    )
+
+    test('a new entry in place of a lost one is not growth', () => {
+      const later = phase([list(), map(at(1)), table(301, [at(2)]), entry(1003)], [LIST, CACHE], earlier)
+      expect(find(later).groups).toEqual([])
+    })
+
+    test('an entry that moved to another holder was not lost: the new one in its place is growth', () => {
+      // The old Entry 203 moved from the Map to global.done (kept), a new Entry took its slot: the
+      // Map's count did not change, but the heap holds one Entry more.
+      const later = phase([list(), map(at(1)), table(301, [at(2)]), entry(1003), entry(203)], [LIST, CACHE, [GLOBAL, ['property', 'done', at(3)]]], earlier)
+      expect(groups(find(later))).toEqual([['Entry', 1, 40]])
+    })
+
+    test('an entry beyond the lost ones is growth', () => {
+      const later = phase([list(), map(at(1)), table(301, [at(2), at(3)]), entry(1003), entry(1005)], [LIST, CACHE], earlier)
+      expect(find(later)).toEqual({ groups: [{ name: 'Entry', count: 1, bytes: 40, sampleIds: [1005] }], bytes: 40 })
+    })
   })
 })
 

@@ -17,10 +17,20 @@ import type { GroupNamer } from './user-objects.ts'
  * TimersList, a closure, arrays, strings) ends during the phase, and a cap at the global net growth
  * read a 10-object leak of Timeouts, closures or strings as 9.
  *
- * Holders: the nearest objects that existed before the phase, found by walking retainers back from
- * the new object through new objects only (for a lost object: from it, in the earlier snapshot,
- * through objects that died). A cleared and refilled Map is found that way: its old entries hung off
- * a table that died, the new ones off a new table, and both tables off the same Map.
+ * Holders: the nearest user objects (user-objects.ts) that existed before the phase and still do, the
+ * same object by id in both snapshots. They are found by walking retainers back from the new object
+ * through new objects and through V8's internal nodes of any age (for a lost object: from it, in the
+ * earlier snapshot, through objects that died and internal nodes). A holder's members of a name are
+ * what it reaches that way; a lost object is a member that died: the holder's count of that name
+ * went from `before` to `before - lost + new`, and only what is beyond the lost is growth. A cleared
+ * and refilled Map is found that way: its old entries hung off a table that died, the new ones off a
+ * new table, and both tables off the same Map.
+ *
+ * Why user objects, not the nearest old node of any kind: the internal nodes between a container and
+ * its content (a Map's hash table, a dictionary's property store, an array's elements) are rebuilt as
+ * the content churns, and a rebuilt table can take the id of a dead node (new-by-id.ts), so it would
+ * look old and be the holder of the new entries while the lost ones hung off the Map: an LRU of 16,
+ * full, replacing one entry a cycle, read as 16 new Objects.
  */
 
 /** Retainer walks stop after this many nodes: holders are near, and a walk must stay cheap. */
@@ -57,7 +67,7 @@ export function replacementJudge(
     if (died[node] === 0) continue
     const name = names.before(node)
     if (name === undefined) continue
-    for (const holder of holders(before, node, died, follows.before)) {
+    for (const holder of holders(before, node, died, names.before, follows.before)) {
       const key = `${before.nodeId[holder]}:${name}`
       const list = lost.get(key)
       if (list) list.push(node)
@@ -68,7 +78,7 @@ export function replacementJudge(
   const excused = new Uint8Array(before.nodeCount)
   return node => {
     const name = names.after(node)!
-    for (const holder of holders(after, node, isNew, follows.after)) {
+    for (const holder of holders(after, node, isNew, names.after, follows.after)) {
       const old = lost.get(`${after.nodeId[holder]}:${name}`)?.find(lostNode => excused[lostNode] === 0)
       if (old === undefined) continue
       excused[old] = 1
@@ -79,10 +89,11 @@ export function replacementJudge(
 }
 
 /**
- * The first nodes not flagged in `through` on the retainer paths into `node`, walking back through
- * flagged nodes only, along references `follows` accepts. Sorted by node index, for determinism.
+ * The first user objects not flagged in `through` on the retainer paths into `node`, walking back
+ * through flagged nodes and internal ones (those `names` does not name), along references `follows`
+ * accepts. Sorted by node index, for determinism.
  */
-function holders(graph: HeapGraph, node: number, through: Uint8Array, follows: EdgeFilter): number[] {
+function holders(graph: HeapGraph, node: number, through: Uint8Array, names: GroupNamer, follows: EdgeFilter): number[] {
   const retainers = retainersOf(graph)
   const found = new Set<number>()
   const seen = new Set<number>([node])
@@ -93,7 +104,7 @@ function holders(graph: HeapGraph, node: number, through: Uint8Array, follows: E
       const from = retainers.from[r]!
       if (seen.has(from) || !follows(retainers.edges[r]!, from)) continue
       seen.add(from)
-      if (through[from] === 1) queue.push(from)
+      if (through[from] === 1 || names(from) === undefined) queue.push(from)
       else found.add(from)
     }
   }
