@@ -25,7 +25,7 @@ describe('a block that throws something other than an Error', () => {
       'a number, thrown in an async block': `${LEAK}: the block's promise rejected with the number 42 in measured cycle 4 of 5 ({ enabled: false, cycle: 3 }), ${WHY}`,
       'a plain object, thrown by the feature': `${BUDGET}: the block threw an object { code: 'E_FEATURE', retry: false } in candidate cycle 1 of 5 ({ enabled: true, cycle: 5 }), ${WHY}`,
       'a promise rejected with a string, in the allocation pass':
-        `${BUDGET}: the block's promise rejected with the string "no connection" in the allocation pass, baseline cycle 3 of 5 ({ enabled: false, cycle: 2 }), ${WHY}`,
+        `${BUDGET}: the block's promise rejected with the string "no connection" in the allocation pass, baseline cycle 3 of 5 ({ enabled: false, cycle: 12 }), ${WHY}`,
       'an Error fails the test as it is': 'bad input in cycle 2',
     })
   })
