@@ -17,14 +17,18 @@ test('leaks every 10th and every 5th cycle and a cache keyed by cycle are caught
   })
 })
 
-test('a leak every 10th cycle is measured on past 20 cycles, and the strings it keeps are named', () => {
+test('a leak every 10th cycle is caught, measured on while unsettled, and the strings it keeps are named, one per 10 cycles', () => {
   const lines = run.errors['a leak of 8 kB every 10th cycle is caught']!.split('\n')
-  // 20 cycles hold 2 of its steps: too few to settle, so the run goes on by 20 at a time, up to 60.
-  expect(lines[0]).toMatch(/^block leaks memory \((40|60) cycles after \d+ warm-up\)$/)
+  // 20 cycles hold 2 of its steps. Whether they settle depends on where they fall in the run, which
+  // the warm-up's length (V8's compiling) decides: when they do not, the run goes on by 20, up to 60.
+  // measure.test.ts pins the extension itself on readings of known shape.
+  const cycles = Number(/^block leaks memory \((20|40|60) cycles after \d+ warm-up\)$/.exec(lines[0]!)?.[1])
+  expect(cycles, lines[0]).toBeGreaterThan(0)
   expect(lines[1]).toMatch(/^ {2}leak {6}block grows [\d.]+ B\/cycle > 0 B\/cycle {2}\(±[\d.]+ B\/cycle\)$/)
   expect(lines[2]).toBe('  left behind by block (heap snapshots of a second run):')
-  // 4 or 6 strings of 8 kB, one per 10 cycles of the second run.
-  expect(lines[3]).toMatch(/^ {12}\(string\) x[46] {2}\(0\.1 per cycle, (32\.8|49\.2) kB\)$/)
+  // The second run measures as many cycles as the first: one 8 kB string (8.19 kB) per 10 of them.
+  const strings = cycles / 10
+  expect(lines[3]).toBe(`            (string) x${strings}  (0.1 per cycle, ${(strings * 8.192).toFixed(1)} kB)`)
 })
 
 test('a cache keyed by cycle: the second run gets cycles of its own, so its snapshots find an entry per cycle', () => {
