@@ -3,7 +3,7 @@ import { runSuite, whyOf, type SuiteRun } from '../helpers/run-vitest.ts'
 
 // Users' tests fake timers, patch globals and mock Node's modules: none of it may stop a check or
 // change its verdict. Each file of fixtures/suites/user-globals does one of these, then runs the same
-// three checks; the verdicts must be those of an untouched worker.
+// four checks; the verdicts must be those of an untouched worker.
 const setups = [
   'fake timers (default)',
   'fake timers (shouldAdvanceTime)',
@@ -22,14 +22,19 @@ describe('checks in tests that replace the globals the tool waits on', () => {
     const clean = `${setup}: a clean block does not leak`
     const leaking = `${setup}: a block keeping one object a cycle leaks`
     const budget = `${setup}: a feature within its budget passes`
-    expect({ [clean]: run.states[clean], [leaking]: run.states[leaking], [budget]: run.states[budget] }, whyOf(run)).toEqual({
+    const over = `${setup}: a feature over its budget fails`
+    expect({ [clean]: run.states[clean], [leaking]: run.states[leaking], [budget]: run.states[budget], [over]: run.states[over] }, whyOf(run)).toEqual({
       [clean]: 'passed',
       [leaking]: 'failed',
       [budget]: 'passed',
+      [over]: 'failed',
     })
     // Caught by what it keeps, not cut off by a timeout.
     expect(run.errors[leaking]).toMatch(/^block leaks memory \(20 cycles after \d+ warm-up\)\n/)
     expect(run.errors[leaking]).toContain('\n  objects   block keeps Object x20  (1 per cycle, 640 B)\n')
+    const overLines = run.errors[over]!.split('\n')
+    expect(overLines[0]).toBe('memory budget "feature" exceeded (10 cycles without, 10 with)')
+    expect(overLines[1]).toMatch(/^ {2}retained {2}20\d kB > 64 kB {2}\(\+13\d kB, exact, from heap snapshots\)$/)
   })
 
   test('nothing else went wrong in the run', () => {
