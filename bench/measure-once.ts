@@ -38,13 +38,15 @@ block.dispose?.()
 
 function print(outcome: CheckOutcome<{ durationMs: number }>, leakEstimate: number, objects: PhaseAnalysis | undefined, extra: object = {}): void {
   const top = objects?.groups[0]
+  // A collection grown by values that are not objects (Smis, doubles) shows no new object: name it.
+  const collection = objects?.collections?.[0]
   process.stdout.write(JSON.stringify({
     flagged: !outcome.verdict.pass,
     leakEstimate,
     ...extra,
     snapshotsRead: objects !== undefined,
-    groups: objects?.groups.length ?? 0,
-    topGroup: top ? `${top.name} x${top.count}` : '',
+    groups: (objects?.groups.length ?? 0) + (objects?.collections?.length ?? 0),
+    topGroup: top ? `${top.name} x${top.count}` : collection ? `${collection.name} +${collection.to - collection.from} entries` : '',
     measureMs: outcome.measurement.durationMs,
     analysisMs: outcome.analysisMs ?? 0,
     wallMs: performance.now() - started,
