@@ -1,0 +1,70 @@
+import v8 from 'node:v8'
+import vm from 'node:vm'
+import { expect, test } from 'vitest'
+
+// Each check of a ~1 ms block at the default settings, next to what the same work costs by hand in
+// the same worker: the floor (the measured cycles, each a call of the block and a full GC) and a
+// hand-rolled check (10 cycles, a full GC and heapUsed after each). bench/speed.ts reads `meta`.
+v8.setFlagsFromString('--expose-gc')
+const gc = vm.runInNewContext('gc') as () => void
+const sleep = () => new Promise<void>((resolve) => setTimeout(resolve, 1))
+
+/** Measured cycles of a default check: 20 a variant, both variants for a budget. */
+const MEASURED = { budget: 40, leak: 20 }
+
+async function floor(cycles: number): Promise<number> {
+  const started = performance.now()
+  for (let i = 0; i < cycles; i++) {
+    await sleep()
+    gc()
+  }
+  return performance.now() - started
+}
+
+async function handRolled(): Promise<number> {
+  const started = performance.now()
+  const readings: number[] = []
+  for (let i = 0; i < 10; i++) {
+    await sleep()
+    gc()
+    readings.push(process.memoryUsage().heapUsed)
+  }
+  expect(readings).toHaveLength(10)
+  return performance.now() - started
+}
+
+async function timed(check: () => Promise<unknown>): Promise<number> {
+  const started = performance.now()
+  await check()
+  return performance.now() - started
+}
+
+/** Times the check after its floor and a hand-rolled check, in the same worker, and hands them to bench/speed.ts. */
+async function againstFloor(meta: object, cycles: number, check: () => Promise<unknown>): Promise<void> {
+  const floorMs = await floor(cycles)
+  const handRolledMs = await handRolled()
+  const checkMs = await timed(check)
+  gc()
+  Object.assign(meta, { speed: { floorMs, handRolledMs, checkMs, heapBytes: process.memoryUsage().heapUsed } })
+}
+
+test('budget check', async ({ task }) => {
+  await againstFloor(task.meta, MEASURED.budget, () => expect(sleep).toStayWithinMemoryBudget('plain'))
+})
+
+test('budget check with objects', async ({ task }) => {
+  await againstFloor(task.meta, MEASURED.budget, () => expect(sleep).toStayWithinMemoryBudget('objects'))
+})
+
+test('toLeakMemory, clean', async ({ task }) => {
+  await againstFloor(task.meta, MEASURED.leak, () => expect(sleep).not.toLeakMemory())
+})
+
+test('toLeakMemory, leaking (names what it keeps)', async ({ task }) => {
+  const held: string[] = []
+  const leaking = async () => {
+    await sleep()
+    held.push(`kept ${held.length} `.repeat(64))
+  }
+  await againstFloor(task.meta, MEASURED.leak, () => expect(expect(leaking).not.toLeakMemory()).rejects.toThrow(/^block leaks memory/))
+})
