@@ -3,22 +3,24 @@ import { measureAllocations, splitDirect } from '../engine/allocations/index.ts'
 import type { Block, HeapProbe } from '../engine/cycles.ts'
 import { measureBudget, type BudgetMeasurement } from '../engine/measure.ts'
 import { CheckProgress, Pass } from '../engine/progress.ts'
-import { judgeBudget, needsObjectEvidence, retainedUnsettled, type AllocationEvidence } from '../verdict/judge.ts'
+import { judgeBudget, needsObjectEvidence, retainedUnsettled, type AllocationEvidence, type Verdict } from '../verdict/judge.ts'
 import type { CheckOutcome } from './outcome.ts'
-import { inSnapshotDir, judgeWithObjects, snapshotRefusal } from './snapshot-run.ts'
+import { inSnapshotDir, judgeWithObjects, snapshotRefusal, type SubjectPhase } from './snapshot-run.ts'
 
 /**
- * A budget check: the retained pass (post-GC heap after every cycle, heap snapshots around each
- * variant), then, when the budget limits allocations, the allocation pass (V8's sampling heap profiler, in cycles of its own so that it
+ * A budget check: the retained pass (post-GC heap after every cycle), then, when the budget limits
+ * allocations, the allocation pass (V8's sampling heap profiler, in cycles of its own so that it
  * cannot disturb the retained readings; it sees allocation per cycle, so one-time costs the first
  * pass paid do not matter to it).
  *
- * Heap snapshots are written in every run: a one-time cost such as a cache happens once, so it can
- * only be explained from the run that paid it. They are read only when needed: when the budget
- * limits `objects`, when heap statistics say `retained` or `leak` is broken (the objects then name
- * the cause, and make the retained figure exact), when the retained figure is within its noise of
- * the limit (the exact figure settles it), or when a variant grows steadily by less than heap
- * statistics can call (is it an object kept every cycle?).
+ * Heap snapshots are written only when they will be read: writing three is half of a check's time
+ * (bench/RESULTS.md, speed). A budget that limits `objects` takes them in its first run. Otherwise
+ * heap statistics judge alone when they settle the verdict; when they do not (`retained` or `leak`
+ * over, whose objects then name the cause and make the retained figure exact; a retained figure
+ * within its noise of the limit; a variant growing steadily by less than heap statistics can call),
+ * a second run with snapshots gives the evidence (snapshotRun). What recurs every cycle, it sees
+ * again; a one-time cost the first run paid it cannot see, and the judge then keeps the first run's
+ * retained figure and says so (judge.ts, retainedFinding).
  *
  * `progress` says which pass and cycle are under way; setting its `aborted` stops the check.
  */
@@ -33,34 +35,68 @@ export async function runBudgetCheck(
   if (refusal && budget.objects) {
     throw new Error(`memory budget "${budget.name}" limits objects, which needs heap snapshots, but ${refusal}.`)
   }
-  if (refusal) {
-    progress.pass = Pass.retained
-    const measurement = await measureBudget(block, budget, probe, progress)
-    const allocations = await allocationPass(block, budget, measurement.nextCycle, probe, root, progress)
-    return { measurement, verdict: judgeBudget(measurement, budget, {}, allocations), evidence: {}, allocations, note: `objects not read: ${refusal}` }
-  }
-  return inSnapshotDir(async (snapshotDir) => {
-    progress.pass = Pass.retained
-    const measurement = await measureBudget(block, { ...budget, snapshotDir }, probe, progress)
-    const allocations = await allocationPass(block, budget, measurement.nextCycle, probe, root, progress)
-    const onHeapStatistics = judgeBudget(measurement, budget, {}, allocations)
-    const heapOver = onHeapStatistics.findings.some((f) => f.over && (f.key === 'retained' || f.key === 'leak'))
-    const unclear =
-      onHeapStatistics.findings.some(retainedUnsettled) ||
-      needsObjectEvidence(measurement.baseline.growth, budget.leak) ||
-      needsObjectEvidence(measurement.candidate.growth, budget.leak)
-    if (!budget.objects && !heapOver && !unclear) return { measurement, verdict: onHeapStatistics, evidence: {}, allocations }
-    const { start, baselineEnd, candidateEnd } = measurement.snapshots!
-    progress.pass = Pass.analysis
-    const judged = await judgeWithObjects(
-      [
-        { subject: 'baseline', name: 'baseline', before: start, after: baselineEnd },
-        { subject: 'candidate', name: 'candidate', before: baselineEnd, after: candidateEnd },
-      ],
-      (evidence) => judgeBudget(measurement, budget, evidence, allocations),
-    )
-    return { measurement, ...judged, allocations }
-  }, progress)
+  if (budget.objects) return inSnapshotDir((snapshotDir) => snapshotsInFirstRun(block, budget, probe, root, progress, snapshotDir), progress)
+  progress.pass = Pass.retained
+  const measurement = await measureBudget(block, { ...budget, keptSites: true }, probe, progress)
+  const allocations = await allocationPass(block, budget, measurement.nextCycle, probe, root, progress)
+  const onHeapStatistics = judgeBudget(measurement, budget, {}, allocations)
+  if (!needsSnapshots(onHeapStatistics, measurement, budget)) return { measurement, verdict: onHeapStatistics, evidence: {}, allocations }
+  if (refusal) return { measurement, verdict: onHeapStatistics, evidence: {}, allocations, note: `objects not read: ${refusal}` }
+  const nextCycle = allocations?.measurement.nextCycle ?? measurement.nextCycle
+  return inSnapshotDir((snapshotDir) => snapshotRun(block, budget, probe, progress, snapshotDir, { measurement, allocations, nextCycle }), progress)
+}
+
+/** Heap statistics leave the verdict open, or it fails and its objects should name the cause. */
+function needsSnapshots(verdict: Verdict, measurement: BudgetMeasurement, budget: ResolvedBudget): boolean {
+  return (
+    verdict.findings.some((f) => f.over && (f.key === 'retained' || f.key === 'leak')) ||
+    verdict.findings.some(retainedUnsettled) ||
+    needsObjectEvidence(measurement.baseline.growth, budget.leak) ||
+    needsObjectEvidence(measurement.candidate.growth, budget.leak)
+  )
+}
+
+/** A budget limiting `objects` reads snapshots whatever heap statistics say: they are taken in the one run. */
+async function snapshotsInFirstRun(block: Block, budget: ResolvedBudget, probe: HeapProbe, root: string, progress: CheckProgress, snapshotDir: string) {
+  progress.pass = Pass.retained
+  const measurement = await measureBudget(block, { ...budget, snapshotDir }, probe, progress)
+  const allocations = await allocationPass(block, budget, measurement.nextCycle, probe, root, progress)
+  progress.pass = Pass.analysis
+  const judged = await judgeWithObjects(phasesOf(measurement), (evidence) => judgeBudget(measurement, budget, evidence, allocations))
+  return { measurement, ...judged, allocations }
+}
+
+interface FirstRun {
+  measurement: BudgetMeasurement
+  allocations: AllocationEvidence | undefined
+  /** Where the second run's `cycle` numbering starts: past every cycle the first run gave. */
+  nextCycle: number
+}
+
+/**
+ * The second run: the whole retained pass again, with heap snapshots around each variant, its cycles
+ * numbered on from the first run's (a cache keyed by `cycle` must not find the first run's entries).
+ * Its objects judge and name what recurs; its measurement is the one reported, the first run's time
+ * counted in. The allocation pass is not run again: allocation is per cycle, the first run's stands.
+ */
+async function snapshotRun(block: Block, budget: ResolvedBudget, probe: HeapProbe, progress: CheckProgress, snapshotDir: string, first: FirstRun) {
+  progress.pass = Pass.snapshots
+  // The candidate warms up as long as in the first run: the two retained figures then count the same cycles.
+  const plan = { ...budget, snapshotDir, firstCycle: first.nextCycle, candidateWarmup: first.measurement.candidateWarmupRun }
+  const second = await measureBudget(block, plan, probe, progress)
+  progress.pass = Pass.analysis
+  const judged = await judgeWithObjects(phasesOf(second), (evidence) =>
+    judgeBudget(second, budget, evidence, first.allocations, { retained: first.measurement.retained, ...(first.measurement.kept && { kept: first.measurement.kept }) }),
+  )
+  return { measurement: second, ...judged, allocations: first.allocations, secondRun: true, earlierRunsMs: first.measurement.durationMs }
+}
+
+function phasesOf(measurement: BudgetMeasurement): SubjectPhase[] {
+  const { start, baselineEnd, candidateEnd } = measurement.snapshots!
+  return [
+    { subject: 'baseline', name: 'baseline', before: start, after: baselineEnd },
+    { subject: 'candidate', name: 'candidate', before: baselineEnd, after: candidateEnd },
+  ]
 }
 
 /**

@@ -11,6 +11,8 @@ export interface CheckOutcome<M> {
   analysisMs?: number
   /** The evidence comes from a second run, with heap snapshots, after the first. */
   secondRun?: boolean
+  /** Time the runs before `measurement` took, when it is a second run's: counted into the check's time. */
+  earlierRunsMs?: number
   /** Why evidence is missing, when it is. */
   note?: string
   /** The allocation pass (budget checks). */

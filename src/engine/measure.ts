@@ -5,6 +5,7 @@ import { CheckProgress } from './progress.ts'
 import { createSeries, type HeapSeries } from './heap-reading.ts'
 import { estimateRetained, type RetainedEstimate } from './retained.ts'
 import { now } from './own-timers.ts'
+import { openKeptSampler, type KeptSites } from './allocations/kept-sites.ts'
 import { collectionIds, grownSince, takeCensus, type GrownCollection } from './collection-census.ts'
 
 export interface MeasurePlan {
@@ -35,6 +36,18 @@ export interface MeasurePlan {
    * outside the cycles: `toLeakMemory` finds collections growing by values that are not objects.
    */
   census?: boolean
+  /**
+   * Budget checks: sample where what the candidate still holds at its end was allocated, from the
+   * start of its warm-up (kept-sites.ts), so that a one-time cost has a name even when this run
+   * writes no heap snapshot.
+   */
+  keptSites?: boolean
+  /**
+   * Budget checks: the candidate's warm-up runs exactly this many cycles rather than until V8 is
+   * quiet. A second run matches its first's with it, so that their retained figures, which count
+   * the candidate's warm-up, compare.
+   */
+  candidateWarmup?: number
 }
 
 /** How much longer than asked warm-up may run while V8 is still compiling. */
@@ -82,6 +95,8 @@ export interface BudgetMeasurement extends Common {
   retained: RetainedEstimate
   /** Heap snapshots before the baseline, between the variants and after the candidate, when asked. */
   snapshots?: { start: string; baselineEnd: string; candidateEnd: string }
+  /** With `keptSites`: where what the candidate held at its end was allocated, when the profiler could be had. */
+  kept?: KeptSites
 }
 
 /**
@@ -170,33 +185,47 @@ export async function measureBudget(block: Block, plan: MeasurePlan, probe: Heap
   // loops, it would be new in the candidate's readings and snapshots, and read as the feature's.
   const baselineContexts = makeContexts(false, measuredCycle, cycles)
   const candidateContexts = makeContexts(true, measuredCycle + cycles, maxWarmup + cycles)
+  const sampler = plan.keptSites ? openKeptSampler() : undefined
   const baselineLoop: CycleOptions = { progress: progress ?? new CheckProgress() }
-  const warmupLoop: CycleOptions = { progress: baselineLoop.progress!, stopWhenQuiet: plan.warmup, first: 0, count: maxWarmup }
+  const fixedWarmup = plan.candidateWarmup
+  const warmupLoop: CycleOptions = { progress: baselineLoop.progress!, stopWhenQuiet: fixedWarmup ?? plan.warmup, first: 0, count: fixedWarmup ?? maxWarmup }
   const candidateLoop: CycleOptions = { progress: baselineLoop.progress!, first: 0, count: cycles }
   if (plan.snapshotDir) {
     baselineLoop.snapshots = snapshotSchedule(plan.snapshotDir, [0, cycles], ['start', 'baseline-end'])
     candidateLoop.snapshots = snapshotSchedule(plan.snapshotDir, [cycles], ['candidate-end'])
   }
-  await runCycles(block, baselineContexts, probe, series, reference, baselineLoop)
+  let kept: KeptSites | undefined
+  let candidateWarmupRun = 0
+  let candidateStart = 0
+  try {
+    await runCycles(block, baselineContexts, probe, series, reference, baselineLoop)
+    // Between the loops: its call's garbage is collected before the candidate's first reading.
+    await sampler?.start()
 
-  const candidateWarmupAt = reference + cycles + 1
-  const candidateWarmupRun = plan.warmup === 0 ? 0 : await runCycles(block, candidateContexts, probe, series, candidateWarmupAt, warmupLoop)
-  const candidateStart = plan.warmup === 0 ? candidateWarmupAt : candidateWarmupAt + candidateWarmupRun + 1
-  // A small integer written over another: nothing is allocated between the loops.
-  candidateLoop.first = candidateWarmupRun
-  await runCycles(block, candidateContexts, probe, series, candidateStart, candidateLoop)
+    const candidateWarmupAt = reference + cycles + 1
+    candidateWarmupRun = warmupLoop.stopWhenQuiet === 0 ? 0 : await runCycles(block, candidateContexts, probe, series, candidateWarmupAt, warmupLoop)
+    candidateStart = warmupLoop.stopWhenQuiet === 0 ? candidateWarmupAt : candidateWarmupAt + candidateWarmupRun + 1
+    // A small integer written over another: nothing is allocated between the loops.
+    candidateLoop.first = candidateWarmupRun
+    await runCycles(block, candidateContexts, probe, series, candidateStart, candidateLoop)
+    kept = await sampler?.stop()
+  } finally {
+    // A loop cut short (the block threw, the check was abandoned) must not leave the profiler running.
+    sampler?.close()
+  }
 
   const baselineSchedule = baselineLoop.snapshots
   const candidateSchedule = candidateLoop.snapshots
   // Without a warm-up the candidate's first cycle takes its one-time costs: its fit starts after that
   // cycle, so the step is not mistaken for a trend.
-  const candidateFit = plan.warmup === 0 ? { start: candidateStart + 1, points: cycles } : { start: candidateStart, points: cycles + 1 }
+  const candidateFit = warmupLoop.stopWhenQuiet === 0 ? { start: candidateStart + 1, points: cycles } : { start: candidateStart, points: cycles + 1 }
   return {
     kind: 'budget',
     ...plan,
     ...(baselineSchedule && candidateSchedule && {
       snapshots: { start: baselineSchedule.files[0]!, baselineEnd: baselineSchedule.files[1]!, candidateEnd: candidateSchedule.files[0]! },
     }),
+    ...(kept && { kept }),
     snapshotMs: (baselineSchedule?.writeMs ?? 0) + (candidateSchedule?.writeMs ?? 0),
     warmupRun,
     candidateWarmupRun,

@@ -10,7 +10,7 @@ export const Pass = {
   retained: 0,
   /** The budget check's allocation pass, under the sampling heap profiler. */
   allocation: 1,
-  /** toLeakMemory's second run, with heap snapshots. */
+  /** A second run, with heap snapshots, when the first run's heap statistics left the verdict open or its cause unnamed. */
   snapshots: 2,
   /** Heap snapshots being read, in a worker thread; no cycle runs. */
   analysis: 3,

@@ -74,7 +74,13 @@ export interface CheckRecord {
   pass: boolean
   findings: Finding[]
   /** Candidate's retained overhead; budget checks only. From heap snapshots when they were read. */
-  retained?: { bytes: number; uncertainty: number; source: 'heap statistics' | 'heap snapshots' }
+  retained?: {
+    bytes: number
+    uncertainty: number
+    source: 'heap statistics' | 'heap snapshots'
+    /** Bytes of it a first run paid once and its second run, with heap snapshots, did not (judge.ts). */
+    paidOnce?: number
+  }
   baseline?: VariantRecord
   candidate?: VariantRecord
   block?: VariantRecord
@@ -141,9 +147,12 @@ export function budgetRecord(budget: ResolvedBudget, outcome: CheckOutcome<Budge
     budgetFile: budget.file,
     ...common(outcome),
     candidateWarmupRun: measurement.candidateWarmupRun,
-    retained: fromSnapshots
-      ? { bytes: evidence.candidate!.bytes - evidence.baseline!.bytes, uncertainty: 0, source: 'heap snapshots' }
-      : { bytes: measurement.retained.bytes, uncertainty: measurement.retained.uncertainty, source: retainedFinding?.source ?? 'heap statistics' },
+    // The figure judged, when a limit read it: from a second run it may be the first run's (paidOnce).
+    retained: retainedFinding
+      ? { bytes: retainedFinding.measured, uncertainty: retainedFinding.uncertainty, source: retainedFinding.source ?? 'heap statistics', ...(retainedFinding.paidOnce !== undefined && { paidOnce: retainedFinding.paidOnce }) }
+      : fromSnapshots
+        ? { bytes: evidence.candidate!.bytes - evidence.baseline!.bytes, uncertainty: 0, source: 'heap snapshots' }
+        : { bytes: measurement.retained.bytes, uncertainty: measurement.retained.uncertainty, source: 'heap statistics' },
     baseline: variant(measurement.baseline, evidence.baseline),
     candidate: variant(measurement.candidate, evidence.candidate),
     ...(outcome.allocations && { allocations: allocationRecord(outcome.allocations, root) }),
@@ -202,6 +211,8 @@ export function leakRecord(outcome: CheckOutcome<LeakMeasurement>): CheckRecord 
 function common(outcome: CheckOutcome<BudgetMeasurement | LeakMeasurement>) {
   const { measurement, verdict } = outcome
   const allocationMs = outcome.allocations?.measurement.durationMs ?? 0
+  // A second run's measurement is the one reported; the first run's time is part of the check's.
+  const measureMs = measurement.durationMs + (outcome.earlierRunsMs ?? 0)
   return {
     cycles: measurement.cycles,
     warmup: measurement.warmup,
@@ -210,8 +221,8 @@ function common(outcome: CheckOutcome<BudgetMeasurement | LeakMeasurement>) {
     findings: verdict.findings,
     ...(outcome.memlab && { memlab: outcome.memlab }),
     ...(outcome.note && { skipped: outcome.note }),
-    durationMs: measurement.durationMs + (outcome.analysisMs ?? 0) + allocationMs,
-    timings: { measureMs: measurement.durationMs, snapshotsMs: measurement.snapshotMs, analysisMs: outcome.analysisMs ?? 0, allocationMs },
+    durationMs: measureMs + (outcome.analysisMs ?? 0) + allocationMs,
+    timings: { measureMs, snapshotsMs: measurement.snapshotMs, analysisMs: outcome.analysisMs ?? 0, allocationMs },
   }
 }
 

@@ -4,7 +4,7 @@ import type { BudgetMeasurement, LeakMeasurement } from '../engine/measure.ts'
 import { MEMLAB_HINT, type MemlabState } from '../engine/snapshots/retainer-paths.ts'
 import type { ExplainedGroup } from '../engine/snapshots/analyse.ts'
 import path from 'node:path'
-import type { ExtraSite } from '../engine/allocations/index.ts'
+import type { AllocationSite } from '../engine/allocations/index.ts'
 import { ENTRY_BYTES, NOISE_FLOOR, objectCycles, type AllocationEvidence, type Finding, type ObjectEvidence, type Subject, type Verdict } from './judge.ts'
 
 /** What a message can add beyond the verdict: the objects behind it, and how they were read. */
@@ -66,7 +66,7 @@ type CheckCycles = { cycles: number; candidateWarmupRun?: number }
 
 function findingLines(findings: Finding[], check: CheckCycles, context: MessageContext): string[] {
   const over = findings.filter((finding) => finding.over)
-  const lines = over.flatMap((finding) => [...overLines(finding, objectCycles(check, finding.subject)), ...siteLines(finding, context)])
+  const lines = over.flatMap((finding) => [...overLines(finding, objectCycles(check, finding.subject), context.root), ...siteLines(finding, context)])
   lines.push(...leftBehindLines(over, check, context))
   const explained = over.some((finding) => finding.group || finding.collection) || lines.some((line) => line.startsWith('  left behind'))
   if (context.memlab === 'not installed' && explained) lines.push(`  (${MEMLAB_HINT})`)
@@ -96,12 +96,12 @@ function leftBehindLines(over: Finding[], check: CheckCycles, context: MessageCo
   })
 }
 
-function overLines(finding: Finding, cycles: number): string[] {
+function overLines(finding: Finding, cycles: number, root?: string): string[] {
   const { measured, limit, uncertainty } = finding
   switch (finding.key) {
     case 'retained': {
       const how = finding.source === 'heap snapshots' ? 'exact, from heap snapshots' : `±${formatSize(uncertainty)}`
-      return [`  retained  ${formatSize(measured)} > ${formatSize(limit)}  (${formatSignedSize(measured - limit)}, ${how})`]
+      return [`  retained  ${formatSize(measured)} > ${formatSize(limit)}  (${formatSignedSize(measured - limit)}, ${how})`, ...paidOnceLines(finding, root)]
     }
     case 'leak':
       return [`  leak      ${finding.subject} grows ${formatRate(measured)} > ${formatRate(limit)}  (±${formatRate(uncertainty)})`]
@@ -120,6 +120,20 @@ function overLines(finding: Finding, cycles: number): string[] {
   }
 }
 
+/**
+ * A one-time cost the first run paid and its second run, with heap snapshots, did not: snapshots
+ * cannot name its objects, so the first run's sampled sites say where it was allocated.
+ */
+function paidOnceLines(finding: Finding, root?: string): string[] {
+  if (finding.paidOnce === undefined) return []
+  const sites = finding.keptSites?.sites ?? []
+  return [
+    `            ${formatSize(finding.paidOnce)} of it paid once, in a first run without heap snapshots: a second run, with them, did not pay it again`,
+    ...(sites.length > 0 ? ["            held at the first run's end, by where it was allocated (sampled):"] : []),
+    ...sites.slice(0, LISTED_SITES).map((site) => `            ${siteLabel(site, root)}  ~${formatSize(site.bytesPerCycle)}`),
+  ]
+}
+
 function formatSignedRate(bytesPerCycle: number): string {
   return `${formatSignedSize(bytesPerCycle)}/cycle`
 }
@@ -135,7 +149,7 @@ function siteLines(finding: Finding, context: MessageContext): string[] {
   return sites.slice(0, LISTED_SITES).map((site) => `            ${siteLabel(site, context.root)}  ${formatRate(site.bytesPerCycle)}  ${Math.round(site.share * 100)}%`)
 }
 
-function siteLabel(site: ExtraSite, root?: string): string {
+function siteLabel(site: AllocationSite, root?: string): string {
   if (site.kind === 'built-in' || !site.file) return site.functionName
   const file = root && path.isAbsolute(site.file) ? path.relative(root, site.file) : site.file
   return `${site.functionName} (${file}:${site.line})`

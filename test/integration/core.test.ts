@@ -30,15 +30,18 @@ describe.each(['forks', 'threads'])('the core suite in the %s pool', (pool) => {
     expect(message).toMatch(/budget file: .*fixtures\/suites\/core\/memory-budgets\.json/)
   })
 
-  test('a one-time cost over the retained limit fails with the exact excess and the objects that hold it', () => {
+  test('a one-time cost over the retained limit fails with its excess and where it was allocated', () => {
     for (const [name, limit] of [['one-time 200 kB cache breaks 100 kB', '100 kB'], ['overrides tighten a budget', '50 kB']] as const) {
       expect(run.states[name]).toBe('failed')
       const message = run.errors[name]!
-      // 200 strings of exactly 1 KiB: heap snapshots see 204,800 B, printed by pretty-bytes as 205 kB.
-      expect(message).toContain(`retained  205 kB > ${limit}  (+`)
-      expect(message).toContain('kB, exact, from heap snapshots)')
-      // Per cycle over the candidate's warm-up and measured cycles: 200 / (20 + 20 to 60).
-      expect(message).toMatch(/left behind by candidate \(heap snapshots\):\n {12}\(string\) x200  \((2\.5|[3-5]\.\d) per cycle, 205 kB\)/)
+      // 200 strings of exactly 1 KiB, read by heap statistics (a few hundred bytes of noise at most).
+      expect(message).toMatch(new RegExp(`retained  20\\d kB > ${limit}  \\(\\+`))
+      // The first run, without heap snapshots, paid the cache; the second, with them, found it filled:
+      // the first run's sampler names the function that made the strings (the fixture's, or its helper
+      // when V8 did not inline it), and about how much they hold.
+      expect(message).toMatch(
+        /\n {12}20\d kB of it paid once, in a first run without heap snapshots: a second run, with them, did not pay it again\n {12}held at the first run's end, by where it was allocated \(sampled\):\n {12}\S+ \(\.\.\/\.\.\/blocks\/(payload|candidate)\.ts:\d+\)  ~\d+ kB\n/,
+      )
     }
   })
 
@@ -97,7 +100,9 @@ describe.each(['forks', 'threads'])('the core suite in the %s pool', (pool) => {
     expect(run.output).toContain('Memory budgets')
     expect(run.output).toMatch(/\n  verdicts\.test\.ts\n/)
     // The budget sets no allocation limit: no allocation pass, so "-" for allocation and peak.
-    expect(run.output).toMatch(/"telemetry" +candidate retaining 2 kB a cycle breaks a 1 kB le… +20\+20 +[\d.]+ kB exact +-?[\d.]+ k?B\/cycle \/ 2\.\d+ kB\/cycle +- +- +.+ +over/)
+    expect(run.output).toMatch(/"telemetry" +candidate retaining 2 kB a cycle breaks a 1 kB le… +20\+20 +[\d.]+ kB exact +-?[\d.]+ k?B\/cycle \/ 2(\.\d+)? kB\/cycle +- +- +.+ +over/)
+    // A one-time cost that only the first run paid: the row shows the figure judged, the first run's.
+    expect(run.output).toMatch(/"cache-tight" +one-time 200 kB cache breaks 100 kB +20\+20 +20\d kB ±[\d.]+ k?B +0 B\/cycle \/ 0 B\/cycle +- +- +- +over/)
     expect(run.output).toMatch(/toLeakMemory +clean block does not leak +20 +- +-?[\d.]+ k?B\/cycle +- +- +- +within/)
   })
 

@@ -97,7 +97,7 @@ function peaks(baseline: number[], candidate: number[]): AllocationMeasurement {
   })
   const { estimate, low, high } = shiftBetween(baseline, candidate)
   return {
-    kind: 'allocations', cycles: baseline.length, warmup: 0, samplingInterval: 512, warmupRun: 0, durationMs: 1,
+    kind: 'allocations', cycles: baseline.length, warmup: 0, samplingInterval: 512, warmupRun: 0, nextCycle: 2 * baseline.length, durationMs: 1,
     baseline: variant(baseline), candidate: variant(candidate),
     extraBytesPerCycle: 0, extraSites: [], extraPeak: estimate, extraPeakRange: { low, high },
   }
@@ -176,6 +176,35 @@ describe('object evidence from heap snapshots', () => {
       candidate: phase('candidate', [group('(string)', 200, 205_000), group('Object', 2, 1_000)]),
     })
     expect(verdict.findings[0]).toMatchObject({ key: 'retained', measured: 205_000, uncertainty: 0, over: false, source: 'heap snapshots' })
+  })
+
+  describe('from a second run, after a first without snapshots', () => {
+    const cache = { baseline: phase('baseline', []), candidate: phase('candidate', []) }
+    const tight = { ...budget, retained: 100_000 }
+    const kept = { sites: [{ functionName: 'fill', file: '/project/src/cache.ts', line: 12, column: 3, kind: 'code' as const, bytesPerCycle: 199_000 }], bytes: 199_000, samplingInterval: 4096 }
+
+    test("a one-time cost the first run paid, and the second did not, keeps the first run's figure and says where it was allocated", () => {
+      const second = budgetMeasurement(400, 300, growth(0))
+      const verdict = judgeBudget(second, tight, cache, undefined, { retained: { bytes: 205_300, uncertainty: 400, source: 'heap-statistics' }, kept })
+      expect(verdict.findings[0]).toMatchObject({ key: 'retained', measured: 205_300, over: true, source: 'heap statistics', paidOnce: 204_900 })
+      expect(formatBudgetVerdict(verdict, second, tight, { root: '/project' }).split('\n').slice(0, 5)).toEqual([
+        'memory budget "telemetry" exceeded (20 cycles without, 20 with)',
+        '  retained  205 kB > 100 kB  (+105 kB, ±400 B)',
+        '            205 kB of it paid once, in a first run without heap snapshots: a second run, with them, did not pay it again',
+        "            held at the first run's end, by where it was allocated (sampled):",
+        '            fill (src/cache.ts:12)  ~199 kB',
+      ])
+    })
+
+    test("the exact figure decides when the first run's is not over with confidence, or the exact one is over too", () => {
+      const exact = (first: number, candidateBytes: number) =>
+        judgeBudget(budgetMeasurement(400, 300, growth(0)), tight, { ...cache, candidate: phase('candidate', [group('(string)', 1, candidateBytes)]) }, undefined, {
+          retained: { bytes: first, uncertainty: 2_000, source: 'heap-statistics' },
+        }).findings[0]
+      expect(exact(101_000, 500)).toMatchObject({ measured: 500, source: 'heap snapshots', over: false })
+      expect(exact(150_000, 120_000)).toMatchObject({ measured: 120_000, source: 'heap snapshots', over: true })
+      expect(exact(150_000, 120_000)!.paidOnce).toBeUndefined()
+    })
   })
 
   test('objects limits count new objects beyond the baseline, per constructor, with "*" for the rest', () => {

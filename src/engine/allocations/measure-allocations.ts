@@ -103,6 +103,8 @@ export interface AllocationMeasurement extends AllocationPlan {
   samplingInterval: number
   /** Warm-up cycles actually run (`enabled: false`, unsampled): up to WARMUP_EXTENSION times `warmup`, until V8 stops compiling. */
   warmupRun: number
+  /** One past the last `cycle` the block received: where a further run over the same block starts. */
+  nextCycle: number
   baseline: AllocationVariant
   candidate: AllocationVariant
   /** candidate.bytesPerCycle - baseline.bytesPerCycle: negative when the candidate allocates less. */
@@ -131,7 +133,7 @@ export interface AllocationMeasurement extends AllocationPlan {
  * URL (an http: one) when it transforms this file for a DOM test environment (jsdom, happy-dom).
  */
 const ENGINE_DIR = path.dirname(path.dirname(fileURLToPath(import.meta.url))) + path.sep
-const isTool = (file: string): boolean => file.startsWith(ENGINE_DIR)
+export const isTool = (file: string): boolean => file.startsWith(ENGINE_DIR)
 
 /** Name of the function whose allocations mark the cut between the variants in the profile. */
 const MARKER = 'allocationPassBoundary'
@@ -208,6 +210,7 @@ export async function measureAllocations(
     warmup,
     samplingInterval: interval,
     warmupRun,
+    nextCycle: measuredCycle + 2 * cycles,
     baseline,
     candidate,
     extraBytesPerCycle: candidate.bytesPerCycle - baseline.bytesPerCycle,

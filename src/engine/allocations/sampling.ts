@@ -23,8 +23,11 @@ export interface SamplingProfile {
 }
 
 export interface HeapSampler {
-  /** Starts sampling: on average one sample every `interval` bytes allocated, garbage included. */
-  start(interval: number): Promise<void>
+  /**
+   * Starts sampling: on average one sample every `interval` bytes allocated, garbage included;
+   * with `garbage: false`, a sample is dropped when its object is collected.
+   */
+  start(interval: number, options?: { garbage: boolean }): Promise<void>
   /** Stops sampling and returns the profile: a JS object built in this isolate, as large as the sample count. */
   stop(): Promise<SamplingProfile>
   close(): void
@@ -34,12 +37,12 @@ export function openHeapSampler(): HeapSampler {
   const session = new Session()
   session.connect()
   return {
-    async start(interval) {
+    async start(interval, { garbage } = { garbage: true }) {
       try {
         await session.post('HeapProfiler.startSampling', {
           samplingInterval: interval,
-          includeObjectsCollectedByMajorGC: true,
-          includeObjectsCollectedByMinorGC: true,
+          includeObjectsCollectedByMajorGC: garbage,
+          includeObjectsCollectedByMinorGC: garbage,
         } as { samplingInterval: number })
       } catch (error) {
         throw new Error(
