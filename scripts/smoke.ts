@@ -138,7 +138,7 @@ async function pack(head: string): Promise<string> {
   await must('git checkout', 'git', ['-c', 'advice.detachedHead=false', 'checkout', '--quiet', head], { cwd: clone })
   const ci = await must('npm ci in the clone', 'npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error', '--prefer-offline'], {
     cwd: clone,
-    env: { ...baseEnv, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1', PUPPETEER_SKIP_DOWNLOAD: '1' },
+    env: { ...baseEnv, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' },
     timeoutSeconds: 600,
   })
   const packed = await must('npm pack in the clone', 'npm', ['pack', '--loglevel=error', '--pack-destination', work], { cwd: clone, timeoutSeconds: 300 })

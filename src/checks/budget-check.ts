@@ -85,9 +85,8 @@ async function snapshotRun(block: Block, budget: ResolvedBudget, probe: HeapProb
   const plan = { ...budget, snapshotDir, firstCycle: first.nextCycle, candidateWarmup: first.measurement.candidateWarmupRun }
   const second = await measureBudget(block, plan, probe, progress)
   progress.pass = Pass.analysis
-  const judged = await judgeWithObjects(phasesOf(second), (evidence) =>
-    judgeBudget(second, budget, evidence, first.allocations, { retained: first.measurement.retained, ...(first.measurement.kept && { kept: first.measurement.kept }) }),
-  )
+  const firstRun = { retained: first.measurement.retained, ...(first.measurement.kept && { kept: first.measurement.kept }) }
+  const judged = await judgeWithObjects(phasesOf(second), (evidence) => judgeBudget(second, budget, evidence, first.allocations, firstRun))
   return { measurement: second, ...judged, allocations: first.allocations, secondRun: true, earlierRunsMs: first.measurement.durationMs }
 }
 

@@ -58,7 +58,7 @@ export async function runLeakCheck(
     // A first run that read growth, where the second found nothing new held at all: V8's growth.
     // A collection that grew in the first run only (a batch of entries once) is judged by the second.
     if (verdict.pass || keepsNothing(judged.evidence.block!) || onlyCollections(verdict)) return { measurement: second, ...judged, secondRun: true, earlierRunsMs: measurement.durationMs }
-    return { measurement, verdict, evidence: judged.evidence, memlab: judged.memlab, analysisMs: judged.analysisMs, secondRun: true }
+    return { measurement, verdict, evidence: judged.evidence, analysisMs: judged.analysisMs, secondRun: true }
   }, progress)
 }
 

@@ -1,4 +1,3 @@
-import type { MemlabState } from '../engine/snapshots/retainer-paths.ts'
 import type { AllocationEvidence, ObjectEvidence, Verdict } from '../verdict/judge.ts'
 
 /** What a check produced: its measurement, verdict and the object evidence behind it. */
@@ -7,7 +6,6 @@ export interface CheckOutcome<M> {
   verdict: Verdict
   /** What each variant left behind, when heap snapshots were read. */
   evidence: ObjectEvidence
-  memlab?: MemlabState
   analysisMs?: number
   /** The evidence comes from a second run, with heap snapshots, after the first. */
   secondRun?: boolean

@@ -5,7 +5,6 @@ import { formatSize } from '../budgets/sizes.ts'
 import { CheckAborted, type CheckProgress } from '../engine/progress.ts'
 import type { AnalysisResult, PhaseRequest } from '../engine/snapshots/analyse.ts'
 import { analyseInThread } from '../engine/snapshots/analyse-in-thread.ts'
-import type { MemlabState } from '../engine/snapshots/retainer-paths.ts'
 import type { ObjectEvidence, Verdict } from '../verdict/judge.ts'
 import { makeSnapshotFolder, sweepOnce } from './snapshot-folders.ts'
 
@@ -80,25 +79,19 @@ export type SubjectPhase = PhaseRequest & { subject: keyof ObjectEvidence }
 export interface JudgedWithObjects {
   verdict: Verdict
   evidence: ObjectEvidence
-  memlab: MemlabState
   /** Time spent parsing and diffing snapshots (and explaining them), in the analysis thread. */
   analysisMs: number
 }
 
 /**
- * Reads what each phase left behind, in a thread of its own, and judges with that evidence.
- * Retainer paths (memlab) are looked up only when the verdict fails: they cost another parse.
+ * Reads what each phase left behind, in a thread of its own, and judges with that evidence. The
+ * top groups' retained sizes and retainer paths come in the same pass (explain.ts): they reuse the
+ * parsed snapshot, where looking them up only for a failing verdict would parse it again.
  */
 export async function judgeWithObjects(phases: SubjectPhase[], judge: (evidence: ObjectEvidence) => Verdict): Promise<JudgedWithObjects> {
-  let analysis = await analyseInThread({ phases, explain: false })
-  let verdict = judge(evidenceOf(analysis, phases))
-  let analysisMs = analysis.durationMs
-  if (!verdict.pass) {
-    analysis = await analyseInThread({ phases, explain: true })
-    verdict = judge(evidenceOf(analysis, phases))
-    analysisMs += analysis.durationMs
-  }
-  return { verdict, evidence: evidenceOf(analysis, phases), memlab: analysis.memlab, analysisMs }
+  const analysis = await analyseInThread({ phases, explain: true })
+  const evidence = evidenceOf(analysis, phases)
+  return { verdict: judge(evidence), evidence, analysisMs: analysis.durationMs }
 }
 
 function evidenceOf(analysis: AnalysisResult, phases: SubjectPhase[]): ObjectEvidence {

@@ -37,7 +37,7 @@ export function memoryBudget(options: MemoryBudgetOptions = {}): Plugin {
     name: PLUGIN_NAME,
     config(config) {
       // A browser project must never see the Node setup file: Vite's dependency optimizer would crawl
-      // the engine's imports (memlab, native modules) for the page.
+      // the engine's imports (node:inspector, worker threads, native modules) for the page.
       return { test: { setupFiles: [config.test?.browser?.enabled ? browserSetupFile : setupFile] } }
     },
     configureVitest({ vitest, project }) {

@@ -86,8 +86,6 @@ export interface CheckRecord {
   block?: VariantRecord
   /** Allocation volume, sites and peak; budget checks only. */
   allocations?: AllocationRecord
-  /** Whether memlab explained the objects. */
-  memlab?: string
   /** Wall time of the check, and its parts: snapshot writing is within the measurement. */
   durationMs: number
   timings: { measureMs: number; snapshotsMs: number; analysisMs: number; allocationMs: number }
@@ -219,7 +217,6 @@ function common(outcome: CheckOutcome<BudgetMeasurement | LeakMeasurement>) {
     warmupRun: measurement.warmupRun,
     pass: verdict.pass,
     findings: verdict.findings,
-    ...(outcome.memlab && { memlab: outcome.memlab }),
     ...(outcome.note && { skipped: outcome.note }),
     durationMs: measureMs + (outcome.analysisMs ?? 0) + allocationMs,
     timings: { measureMs, snapshotsMs: measurement.snapshotMs, analysisMs: outcome.analysisMs ?? 0, allocationMs },

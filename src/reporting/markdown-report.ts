@@ -300,8 +300,7 @@ function objectsTable(check: ReportCheck): string | undefined {
     }
   }
   if (rows.length === 0) return undefined
-  const note = check.memlab === 'not installed' ? '\n\nRetainer paths need `@memlab/core` and `@memlab/heap-analysis` (dev dependencies).' : ''
-  return [row(['variant', 'objects', 'count', 'per cycle', 'bytes', 'one retains', 'held by']), '| --- | --- | ---: | ---: | ---: | ---: | --- |', ...rows].join('\n') + note
+  return [row(['variant', 'objects', 'count', 'per cycle', 'bytes', 'one retains', 'held by']), '| --- | --- | ---: | ---: | ---: | ---: | --- |', ...rows].join('\n')
 }
 
 /** Allocation sites and the direct/indirect split, when the check measured them. */

@@ -107,8 +107,6 @@ export interface ReportCheck {
   findings: Finding[]
   /** Allocation volume, peak, sites and the direct/indirect split, when the check measured them. */
   allocations?: ReportAllocations
-  /** Whether memlab explained the objects (retainer paths). */
-  memlab?: string
   /** File name of the chart of this check's readings, next to the report; absent for a check cut short and for earlier attempts. */
   chart?: string
   durationMs: number
@@ -230,7 +228,6 @@ function checkOf({ file, test, record }: SummaryRow, id: string, root: string, c
     ...(record.block && { block: record.block }),
     findings: record.findings,
     ...(allocations && { allocations }),
-    ...(record.memlab !== undefined && { memlab: record.memlab }),
     ...(charted && !record.cut && { chart: chartFileName(id) }),
     durationMs: record.durationMs,
     timings: record.timings,

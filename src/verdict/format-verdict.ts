@@ -1,7 +1,6 @@
 import type { ResolvedBudget } from '../budgets/budget.ts'
 import { formatRate, formatSignedSize, formatSize } from '../budgets/sizes.ts'
 import type { BudgetMeasurement, LeakMeasurement } from '../engine/measure.ts'
-import { MEMLAB_HINT, type MemlabState } from '../engine/snapshots/retainer-paths.ts'
 import type { ExplainedGroup } from '../engine/snapshots/analyse.ts'
 import path from 'node:path'
 import type { AllocationSite } from '../engine/allocations/index.ts'
@@ -11,8 +10,6 @@ import { ENTRY_BYTES, NOISE_FLOOR, objectCycles, type AllocationEvidence, type F
 export interface MessageContext {
   /** What each variant left behind, from heap snapshots. */
   evidence?: ObjectEvidence
-  /** Whether memlab explained the objects (retained sizes, retainer paths). */
-  memlab?: MemlabState
   /** The evidence comes from a second run, after the first failed. */
   secondRun?: boolean
   /** Why there is no evidence. */
@@ -68,8 +65,6 @@ function findingLines(findings: Finding[], check: CheckCycles, context: MessageC
   const over = findings.filter((finding) => finding.over)
   const lines = over.flatMap((finding) => [...overLines(finding, objectCycles(check, finding.subject), context.root), ...siteLines(finding, context)])
   lines.push(...leftBehindLines(over, check, context))
-  const explained = over.some((finding) => finding.group || finding.collection) || lines.some((line) => line.startsWith('  left behind'))
-  if (context.memlab === 'not installed' && explained) lines.push(`  (${MEMLAB_HINT})`)
   if (context.note && over.length > 0) lines.push(`  (${context.note})`)
   return [...lines, ...findings.filter((finding) => !finding.over).map((finding) => withinLine(finding, objectCycles(check, finding.subject)))]
 }

@@ -37,10 +37,9 @@ describe.each(['v8', 'istanbul'] as const)('coverage %s', (provider) => {
 
 // Each DOM library in its own file: jsdom from the config's `environment`, happy-dom from the file's
 // `// @vitest-environment` line. A detached node kept every cycle is a leak; nodes appended to the
-// document and removed again are not. Without memlab: its retainer paths cost another parse of a
-// 30-40 MB heap per leak, and objects.test.ts covers them.
+// document and removed again are not.
 test('jsdom (config) and happy-dom (per file): detached nodes leak, appended and removed ones do not', async () => {
-  const run = await runSuite('dom', { env: { VITEST_MEMORY_BUDGET_WITHOUT_MEMLAB: '1' } })
+  const run = await runSuite('dom')
   expect(run.unhandled).toEqual([])
   expect(run.states, whyOf(run)).toEqual({
     'jsdom: detached rows kept every cycle leak': 'failed',

@@ -1,10 +1,8 @@
 import { beforeAll, describe, expect, test } from 'vitest'
 import { formatSize } from '../../src/budgets/sizes.ts'
-import { MEMLAB_HINT } from '../../src/engine/snapshots/retainer-paths.ts'
 import { runSuite, type SuiteRun, whyOf } from '../helpers/run-vitest.ts'
 
-// memlab is optional: with it, messages name what holds the objects; without it, they say how to
-// get that. Verdicts must be the same either way.
+// Object budgets: messages name the constructor, the count, and what holds the objects (explain.ts).
 const expectedStates = {
   'a candidate keeping one TelemetryEvent per cycle breaks an objects limit of 0': 'failed',
   'the same candidate fits a limit of 100 TelemetryEvents and 100 B a cycle': 'passed',
@@ -13,16 +11,13 @@ const expectedStates = {
   'a clean block leaves no objects behind': 'passed',
   'a 64 B leak, under the noise floor of heap statistics, is caught by its objects': 'failed',
   'a heap too large to snapshot fails an objects budget with the reason, not minutes of silence': 'failed',
-  'a heap too large to snapshot: a budget that needs no objects passes, and its row says none were read': 'passed',
+  'a heap too large to snapshot: a budget whose verdict needed objects passes on heap statistics, and says none were read': 'passed',
 }
 
-describe.each([
-  ['with memlab', {}],
-  ['without memlab', { VITEST_MEMORY_BUDGET_WITHOUT_MEMLAB: '1' }],
-])('object budgets %s', (label, env) => {
+describe('object budgets', () => {
   let run: SuiteRun
   beforeAll(async () => {
-    run = await runSuite('objects', { env })
+    run = await runSuite('objects')
   })
 
   test('verdicts', () => {
@@ -38,13 +33,7 @@ describe.each([
     expect(count).toBeGreaterThanOrEqual(39)
     expect(count).toBeLessThanOrEqual(81)
     expect(message).toMatch(/within {4}retained [\d.]+ k?B \(from heap snapshots\), limit 600 kB/)
-    if (label === 'with memlab') {
-      expect(message).toMatch(/held by \(closure\) -> client: Object -> queue: Array -> \[\d+\]: TelemetryEvent {2}\(one retains [\d.]+ B\)/)
-      expect(message).not.toContain('install @memlab/core')
-    } else {
-      expect(message).not.toContain('held by')
-      expect(message).toContain('install @memlab/core and @memlab/heap-analysis')
-    }
+    expect(message).toMatch(/held by \(closure\) -> client: Object -> queue: Array -> \[\d+\]: TelemetryEvent {2}\(one retains [\d.]+ B\)/)
   })
 
   // One EE per enabled cycle (the candidate's 20 to 60 warm-up cycles and its 20), each 40 B with
@@ -57,16 +46,15 @@ describe.each([
     expect(lines[0]).toBe(`memory budget "${name}" exceeded (20 cycles without, 20 with)`)
     return { count, lines: lines.filter((line) => !/^ {2}within {4}leak of /.test(line)) }
   }
-  const heldBy = (label: string, path: string, bytes: number) =>
-    label === 'with memlab' ? [expect.stringMatching(new RegExp(`^ {12}held by \\(closure\\) -> state: Object -> registered: Array -> \\[\\d+\\]: EE${path}  \\(one retains ${bytes} B\\)$`))] : []
+  const heldBy = (path: string, bytes: number) =>
+    expect.stringMatching(new RegExp(`^ {12}held by \\(closure\\) -> state: Object -> registered: Array -> \\[\\d+\\]: EE${path}  \\(one retains ${bytes} B\\)$`))
 
   test('a limit on EE counts the EE a new array holds', () => {
     const { count, lines } = eeLines(run.errors['EE kept inside a new array break a limit of 5 EE']!, 'instances')
     expect(lines).toEqual([
       'memory budget "instances" exceeded (20 cycles without, 20 with)',
       `  objects   EE: ${count} new > 5  (+${count - 5}; 1 per cycle, ${formatSize(count * 104)})`,
-      ...heldBy(label, '', 104),
-      ...(label === 'with memlab' ? [] : [`  (${MEMLAB_HINT})`]),
+      heldBy('', 104),
       expect.stringMatching(/^budget file: .*memory-budgets\.json$/),
     ])
   })
@@ -76,10 +64,9 @@ describe.each([
     expect(lines).toEqual([
       'memory budget "instances-any" exceeded (20 cycles without, 20 with)',
       `  objects   EE: ${count} new > 5  (+${count - 5}; 1 per cycle, ${formatSize(count * 104)})`,
-      ...heldBy(label, '', 104),
+      heldBy('', 104),
       `  objects   (string): ${count} new > 5  (+${count - 5}; 1 per cycle, ${formatSize(count * 64)})`,
-      ...heldBy(label, ' -> name: \\(string\\) "X+\\.\\.\\."', 64),
-      ...(label === 'with memlab' ? [] : [`  (${MEMLAB_HINT})`]),
+      heldBy(' -> name: \\(string\\) "X+\\.\\.\\."', 64),
       '  within    objects Array: 1 new, limit 5',
       expect.stringMatching(/^budget file: .*memory-budgets\.json$/),
     ])
@@ -91,7 +78,7 @@ describe.each([
     )
   })
 
-  test('a check that read no objects says so under its row, though it passed', () => {
+  test('a check that could not read the objects its verdict needed says so under its row, though it passed', () => {
     const lines = run.stdout.split('\n')
     const row = lines.findIndex((line) => line.includes('"plain"'))
     expect(lines[row]).toMatch(/ within$/)

@@ -1,6 +1,6 @@
 import { readHeapGraph, type HeapGraph } from './heap-graph.ts'
 import { findNewObjects, type ObjectGroup } from './new-objects.ts'
-import { explainObjects, type Explanation, type MemlabState } from './retainer-paths.ts'
+import { explainObjects, type Explanation } from './explain.ts'
 import type { GrownCollection } from '../collection-census.ts'
 import { confirmGrowing, type GrowingCollection } from './growing-collections.ts'
 
@@ -15,12 +15,12 @@ export interface PhaseRequest {
 
 export interface AnalysisRequest {
   phases: PhaseRequest[]
-  /** Also find retained sizes and retainer paths of each phase's top groups (needs memlab). */
+  /** Also find retained sizes and retainer paths of each phase's top groups (explain.ts). */
   explain: boolean
 }
 
 export interface ExplainedGroup extends ObjectGroup {
-  /** The first sample's retained size and retainer path, when memlab explained it. */
+  /** The first sample's retained size and retainer path, when asked for (`explain`). */
   sample?: Explanation
 }
 
@@ -40,7 +40,6 @@ export interface PhaseAnalysis {
 
 export interface AnalysisResult {
   phases: PhaseAnalysis[]
-  memlab: MemlabState
   durationMs: number
 }
 
@@ -52,10 +51,9 @@ const EXPLAINED_GROUPS = 5
  * and only here, in a thread of their own: a parsed snapshot in the measured heap would be
  * measured.
  */
-export async function analyse(request: AnalysisRequest): Promise<AnalysisResult> {
+export function analyse(request: AnalysisRequest): AnalysisResult {
   const started = performance.now()
   const phases: PhaseAnalysis[] = []
-  let memlab: MemlabState = 'not needed'
   // The snapshot between the variants ends one phase and starts the next: parse it once.
   const graphs = new Map<string, HeapGraph>()
   const graph = (file: string) => graphs.get(file) ?? graphs.set(file, readHeapGraph(file)).get(file)!
@@ -69,14 +67,13 @@ export async function analyse(request: AnalysisRequest): Promise<AnalysisResult>
       const folded = instances.filter((instance) => !groups.some((group) => group.name === instance.name))
       const shown = [...groups.slice(0, EXPLAINED_GROUPS), ...folded.slice(0, EXPLAINED_GROUPS)]
       const ids = [...shown.flatMap((group) => group.sampleIds.slice(0, 1)), ...collections.slice(0, EXPLAINED_GROUPS).map((c) => c.id)]
-      const explained = await explainObjects(phase.after, ids)
+      const explained = explainObjects(graph(phase.after), ids)
       for (const collection of collections) {
-        const path = explained.explanations.get(collection.id)?.path
+        const path = explained.get(collection.id)?.path
         if (path) collection.path = path
       }
-      if (explained.state !== 'not needed') memlab = explained.state
       for (const group of shown) {
-        const sample = explained.explanations.get(group.sampleIds[0]!)
+        const sample = explained.get(group.sampleIds[0]!)
         if (sample) group.sample = sample
       }
     }
@@ -86,5 +83,5 @@ export async function analyse(request: AnalysisRequest): Promise<AnalysisResult>
     }
     phases.push({ name: phase.name, groups, bytes: objects.bytes, collections, instances })
   }
-  return { phases, memlab, durationMs: performance.now() - started }
+  return { phases, durationMs: performance.now() - started }
 }

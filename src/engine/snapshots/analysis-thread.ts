@@ -2,4 +2,4 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { analyse, type AnalysisRequest } from './analyse.ts'
 
-parentPort!.postMessage(await analyse(workerData as AnalysisRequest))
+parentPort!.postMessage(analyse(workerData as AnalysisRequest))

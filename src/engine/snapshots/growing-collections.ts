@@ -17,7 +17,7 @@ export interface GrowingCollection extends GrownCollection {
   name: string
   /** Self size of its backing store in the last snapshot: its capacity, not its count. */
   storeBytes: number
-  /** Retainer path from the GC roots, when memlab explained it. */
+  /** Retainer path from the GC roots, when the analysis explained it (explain.ts). */
   path?: string
 }
 
