@@ -4,7 +4,7 @@ import type { Block, HeapProbe } from '../engine/cycles.ts'
 import { measureBudget, type BudgetMeasurement } from '../engine/measure.ts'
 import { CheckProgress, Pass } from '../engine/progress.ts'
 import { judgeBudget, needsObjectEvidence, retainedUnsettled, type AllocationEvidence, type Verdict } from '../verdict/judge.ts'
-import type { CheckOutcome } from './outcome.ts'
+import { timesOf, type CheckOutcome } from './outcome.ts'
 import { inSnapshotDir, judgeWithObjects, snapshotRefusal, type SubjectPhase } from './snapshot-run.ts'
 
 /**
@@ -87,7 +87,7 @@ async function snapshotRun(block: Block, budget: ResolvedBudget, probe: HeapProb
   progress.pass = Pass.analysis
   const firstRun = { retained: first.measurement.retained, ...(first.measurement.kept && { kept: first.measurement.kept }) }
   const judged = await judgeWithObjects(phasesOf(second), (evidence) => judgeBudget(second, budget, evidence, first.allocations, firstRun))
-  return { measurement: second, ...judged, allocations: first.allocations, secondRun: true, earlierRunsMs: first.measurement.durationMs }
+  return { measurement: second, ...judged, allocations: first.allocations, secondRun: true, otherRun: timesOf(first.measurement) }
 }
 
 function phasesOf(measurement: BudgetMeasurement): SubjectPhase[] {

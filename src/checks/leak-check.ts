@@ -3,7 +3,7 @@ import { measureLeak, type LeakMeasurement, type MeasurePlan } from '../engine/m
 import { CheckProgress, Pass } from '../engine/progress.ts'
 import type { GrowthEstimate } from '../engine/growth.ts'
 import { isLeaking, judgeLeak, keepsNothing, NOISE_FLOOR, needsObjectEvidence } from '../verdict/judge.ts'
-import type { CheckOutcome } from './outcome.ts'
+import { timesOf, type CheckOutcome } from './outcome.ts'
 import { inSnapshotDir, judgeWithObjects, snapshotRefusal } from './snapshot-run.ts'
 
 /**
@@ -57,8 +57,8 @@ export async function runLeakCheck(
     )
     // A first run that read growth, where the second found nothing new held at all: V8's growth.
     // A collection that grew in the first run only (a batch of entries once) is judged by the second.
-    if (verdict.pass || keepsNothing(judged.evidence.block!) || onlyCollections(verdict)) return { measurement: second, ...judged, secondRun: true, earlierRunsMs: measurement.durationMs }
-    return { measurement, verdict, evidence: judged.evidence, analysisMs: judged.analysisMs, secondRun: true }
+    if (verdict.pass || keepsNothing(judged.evidence.block!) || onlyCollections(verdict)) return { measurement: second, ...judged, secondRun: true, otherRun: timesOf(measurement) }
+    return { measurement, verdict, evidence: judged.evidence, analysisMs: judged.analysisMs, secondRun: true, otherRun: timesOf(second) }
   }, progress)
 }
 

@@ -9,10 +9,20 @@ export interface CheckOutcome<M> {
   analysisMs?: number
   /** The evidence comes from a second run, with heap snapshots, after the first. */
   secondRun?: boolean
-  /** Time the runs before `measurement` took, when it is a second run's: counted into the check's time. */
-  earlierRunsMs?: number
+  /** The check's other run, when there were two (`measurement` is one of them): its time counts in the check's. */
+  otherRun?: RunTimes
   /** Why evidence is missing, when it is. */
   note?: string
   /** The allocation pass (budget checks). */
   allocations?: AllocationEvidence
+}
+
+export interface RunTimes {
+  durationMs: number
+  snapshotMs: number
+}
+
+/** A run's times, without the rest of its measurement. */
+export function timesOf({ durationMs, snapshotMs }: RunTimes): RunTimes {
+  return { durationMs, snapshotMs }
 }

@@ -209,8 +209,9 @@ export function leakRecord(outcome: CheckOutcome<LeakMeasurement>): CheckRecord 
 function common(outcome: CheckOutcome<BudgetMeasurement | LeakMeasurement>) {
   const { measurement, verdict } = outcome
   const allocationMs = outcome.allocations?.measurement.durationMs ?? 0
-  // A second run's measurement is the one reported; the first run's time is part of the check's.
-  const measureMs = measurement.durationMs + (outcome.earlierRunsMs ?? 0)
+  // One run's measurement is reported; the other run's time is part of the check's too.
+  const measureMs = measurement.durationMs + (outcome.otherRun?.durationMs ?? 0)
+  const snapshotsMs = measurement.snapshotMs + (outcome.otherRun?.snapshotMs ?? 0)
   return {
     cycles: measurement.cycles,
     warmup: measurement.warmup,
@@ -219,7 +220,7 @@ function common(outcome: CheckOutcome<BudgetMeasurement | LeakMeasurement>) {
     findings: verdict.findings,
     ...(outcome.note && { skipped: outcome.note }),
     durationMs: measureMs + (outcome.analysisMs ?? 0) + allocationMs,
-    timings: { measureMs, snapshotsMs: measurement.snapshotMs, analysisMs: outcome.analysisMs ?? 0, allocationMs },
+    timings: { measureMs, snapshotsMs, analysisMs: outcome.analysisMs ?? 0, allocationMs },
   }
 }
 
