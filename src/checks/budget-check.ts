@@ -87,7 +87,7 @@ async function snapshotRun(block: Block, budget: ResolvedBudget, probe: HeapProb
   progress.pass = Pass.analysis
   const firstRun = { retained: first.measurement.retained, ...(first.measurement.kept && { kept: first.measurement.kept }) }
   const judged = await judgeWithObjects(phasesOf(second), (evidence) => judgeBudget(second, budget, evidence, first.allocations, firstRun))
-  return { measurement: second, ...judged, allocations: first.allocations, secondRun: true, otherRun: timesOf(first.measurement) }
+  return { measurement: second, ...judged, allocations: first.allocations, secondRun: true, otherRun: timesOf(first.measurement), firstRetained: first.measurement.retained }
 }
 
 function phasesOf(measurement: BudgetMeasurement): SubjectPhase[] {

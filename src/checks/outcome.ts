@@ -1,3 +1,4 @@
+import type { RetainedEstimate } from '../engine/retained.ts'
 import type { AllocationEvidence, ObjectEvidence, Verdict } from '../verdict/judge.ts'
 
 /** What a check produced: its measurement, verdict and the object evidence behind it. */
@@ -9,6 +10,11 @@ export interface CheckOutcome<M> {
   analysisMs?: number
   /** The evidence comes from a second run, with heap snapshots, after the first. */
   secondRun?: boolean
+  /**
+   * A budget check's first run's retained figure, when a second run with heap snapshots is the one
+   * reported: what it paid once, the second cannot see (judge.ts, retainedFinding).
+   */
+  firstRetained?: RetainedEstimate
   /** The check's other run, when there were two (`measurement` is one of them): its time counts in the check's. */
   otherRun?: RunTimes
   /** Why evidence is missing, when it is. */

@@ -145,16 +145,30 @@ export function budgetRecord(budget: ResolvedBudget, outcome: CheckOutcome<Budge
     budgetFile: budget.file,
     ...common(outcome),
     candidateWarmupRun: measurement.candidateWarmupRun,
-    // The figure judged, when a limit read it: from a second run it may be the first run's (paidOnce).
-    retained: retainedFinding
-      ? { bytes: retainedFinding.measured, uncertainty: retainedFinding.uncertainty, source: retainedFinding.source ?? 'heap statistics', ...(retainedFinding.paidOnce !== undefined && { paidOnce: retainedFinding.paidOnce }) }
-      : fromSnapshots
-        ? { bytes: evidence.candidate!.bytes - evidence.baseline!.bytes, uncertainty: 0, source: 'heap snapshots' }
-        : { bytes: measurement.retained.bytes, uncertainty: measurement.retained.uncertainty, source: 'heap statistics' },
+    retained: retainedRecord(outcome, retainedFinding, fromSnapshots ? evidence.candidate!.bytes - evidence.baseline!.bytes : undefined),
     baseline: variant(measurement.baseline, evidence.baseline),
     candidate: variant(measurement.candidate, evidence.candidate),
     ...(outcome.allocations && { allocations: allocationRecord(outcome.allocations, root) }),
   }
+}
+
+/**
+ * The figure judged, when a limit read it: from a second run it may be the first run's (paidOnce).
+ * Without a limit (what `-u` records a new budget's from), the exact figure of a second run, unless
+ * the first run's is over it with confidence: then a one-time cost the second run did not pay.
+ */
+function retainedRecord(outcome: CheckOutcome<BudgetMeasurement>, finding: Finding | undefined, exact: number | undefined): CheckRecord['retained'] {
+  if (finding) {
+    const { measured: bytes, uncertainty, source = 'heap statistics', paidOnce } = finding
+    return { bytes, uncertainty, source, ...(paidOnce !== undefined && { paidOnce }) }
+  }
+  const { retained } = outcome.measurement
+  const first = outcome.firstRetained
+  if (exact !== undefined && first && first.bytes - first.uncertainty > exact) {
+    return { bytes: first.bytes, uncertainty: first.uncertainty, source: 'heap statistics', paidOnce: Math.max(0, first.bytes - retained.bytes) }
+  }
+  if (exact !== undefined) return { bytes: exact, uncertainty: 0, source: 'heap snapshots' }
+  return { bytes: retained.bytes, uncertainty: retained.uncertainty, source: 'heap statistics' }
 }
 
 function allocationRecord({ measurement, direct }: NonNullable<CheckOutcome<BudgetMeasurement>['allocations']>, root: string): AllocationRecord {
