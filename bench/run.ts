@@ -102,6 +102,10 @@ for (const entry of plan) {
 }
 
 const vitestTiming = only ? '(not measured: BENCH_ONLY)' : await measureInVitest(quick ? 3 : 10)
+// Speed at worker heaps of 12 (a bare worker) to 500 MB, each check beside its floor and a
+// hand-rolled check in the same worker (bench/speed.ts), in fresh Vitest runs after the rest.
+const heaps = quick ? '0' : '0,50,100,200,500'
+const speedTable = only ? '(not measured: BENCH_ONLY)' : (await run(process.execPath, ['bench/speed.ts'], { env: { ...process.env, BENCH_SPEED_HEAPS: heaps }, maxBuffer: 1 << 22 })).stdout
 const table = [
   `# Benchmark results`,
   '',
@@ -126,6 +130,10 @@ const table = [
   '## Wall time of a default check in a Vitest worker',
   '',
   vitestTiming,
+  '',
+  '## Speed at worker heap sizes (`bench/speed.ts`)',
+  '',
+  speedTable,
   '',
 ].join('\n')
 process.stdout.write(table)
