@@ -37,9 +37,9 @@ export interface MeasurePlan {
    */
   census?: boolean
   /**
-   * Budget checks: sample where what the candidate still holds at its end was allocated, from the
-   * start of its warm-up (kept-sites.ts), so that a one-time cost has a name even when this run
-   * writes no heap snapshot.
+   * Budget checks: sample where what the variants still hold at the candidate's end was allocated,
+   * from the baseline's first measured cycle on (kept-sites.ts), so that a one-time cost has a name
+   * even when this run writes no heap snapshot.
    */
   keptSites?: boolean
   /**
@@ -95,7 +95,7 @@ export interface BudgetMeasurement extends Common {
   retained: RetainedEstimate
   /** Heap snapshots before the baseline, between the variants and after the candidate, when asked. */
   snapshots?: { start: string; baselineEnd: string; candidateEnd: string }
-  /** With `keptSites`: where what the candidate held at its end was allocated, when the profiler could be had. */
+  /** With `keptSites`: where what was held at the candidate's end was allocated (from the baseline's start on), when the profiler could be had. */
   kept?: KeptSites
 }
 
@@ -198,9 +198,10 @@ export async function measureBudget(block: Block, plan: MeasurePlan, probe: Heap
   let candidateWarmupRun = 0
   let candidateStart = 0
   try {
-    await runCycles(block, baselineContexts, probe, series, reference, baselineLoop)
-    // Between the loops: its call's garbage is collected before the candidate's first reading.
+    // Before the baseline's first reading, not between the variants: starting the sampler leaves
+    // about 1.1 kB on the heap for as long as it runs, which must be in both variants' readings.
     await sampler?.start()
+    await runCycles(block, baselineContexts, probe, series, reference, baselineLoop)
 
     const candidateWarmupAt = reference + cycles + 1
     candidateWarmupRun = warmupLoop.stopWhenQuiet === 0 ? 0 : await runCycles(block, candidateContexts, probe, series, candidateWarmupAt, warmupLoop)

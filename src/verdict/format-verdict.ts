@@ -124,7 +124,7 @@ function paidOnceLines(finding: Finding, root?: string): string[] {
   const sites = finding.keptSites?.sites ?? []
   return [
     `            ${formatSize(finding.paidOnce)} of it paid once, in a first run without heap snapshots: a second run, with them, did not pay it again`,
-    ...(sites.length > 0 ? ["            held at the first run's end, by where it was allocated (sampled):"] : []),
+    ...(sites.length > 0 ? ["            held at the first run's end, by where it was allocated in its measured cycles (sampled):"] : []),
     ...sites.slice(0, LISTED_SITES).map((site) => `            ${siteLabel(site, root)}  ~${formatSize(site.bytesPerCycle)}`),
   ]
 }

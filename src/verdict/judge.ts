@@ -49,7 +49,7 @@ export interface Finding {
    * the snapshots cannot name them.
    */
   paidOnce?: number
-  /** With paidOnce: where what the candidate held at the first run's end was allocated, sampled (kept-sites.ts). */
+  /** With paidOnce: where what was held at the first run's end was allocated in its measured cycles, sampled (kept-sites.ts). */
   keptSites?: KeptSites
   /** For objects findings: the group of new objects, with its bytes and a retainer path when known. */
   group?: ExplainedGroup

@@ -40,7 +40,7 @@ describe.each(['forks', 'threads'])('the core suite in the %s pool', (pool) => {
       // the first run's sampler names the function that made the strings (the fixture's, or its helper
       // when V8 did not inline it), and about how much they hold.
       expect(message).toMatch(
-        /\n {12}(19|20)\d kB of it paid once, in a first run without heap snapshots: a second run, with them, did not pay it again\n {12}held at the first run's end, by where it was allocated \(sampled\):\n {12}\S+ \(\.\.\/\.\.\/blocks\/(payload|candidate)\.ts:\d+\)  ~\d+ kB\n/,
+        /\n {12}(19|20)\d kB of it paid once, in a first run without heap snapshots: a second run, with them, did not pay it again\n {12}held at the first run's end, by where it was allocated in its measured cycles \(sampled\):\n {12}\S+ \(\.\.\/\.\.\/blocks\/(payload|candidate)\.ts:\d+\)  ~\d+ kB\n/,
       )
     }
   })

@@ -191,7 +191,7 @@ describe('object evidence from heap snapshots', () => {
         'memory budget "telemetry" exceeded (20 cycles without, 20 with)',
         '  retained  205 kB > 100 kB  (+105 kB, ±400 B)',
         '            205 kB of it paid once, in a first run without heap snapshots: a second run, with them, did not pay it again',
-        "            held at the first run's end, by where it was allocated (sampled):",
+        "            held at the first run's end, by where it was allocated in its measured cycles (sampled):",
         '            fill (src/cache.ts:12)  ~199 kB',
       ])
     })
