@@ -4,7 +4,7 @@ import type { CheckOutcome } from '../checks/outcome.ts'
 import type { GrowthEstimate } from '../engine/growth.ts'
 import type { BudgetMeasurement, LeakMeasurement } from '../engine/measure.ts'
 import type { ExplainedGroup } from '../engine/snapshots/analyse.ts'
-import type { Finding } from '../verdict/judge.ts'
+import { paidOnceBeyondNoise, type Finding } from '../verdict/judge.ts'
 
 /** One variant's figures: post-GC readings, growth, and the objects it left behind when read. */
 export interface VariantRecord {
@@ -155,7 +155,7 @@ export function budgetRecord(budget: ResolvedBudget, outcome: CheckOutcome<Budge
 /**
  * The figure judged, when a limit read it: from a second run it may be the first run's (paidOnce).
  * Without a limit (what `-u` records a new budget's from), the exact figure of a second run, unless
- * the first run's is over it with confidence: then a one-time cost the second run did not pay.
+ * the first run kept more beyond noise (a one-time cost the second did not pay): then the first's.
  */
 function retainedRecord(outcome: CheckOutcome<BudgetMeasurement>, finding: Finding | undefined, exact: number | undefined): CheckRecord['retained'] {
   if (finding) {
@@ -164,9 +164,8 @@ function retainedRecord(outcome: CheckOutcome<BudgetMeasurement>, finding: Findi
   }
   const { retained } = outcome.measurement
   const first = outcome.firstRetained
-  if (exact !== undefined && first && first.bytes - first.uncertainty > exact) {
-    return { bytes: first.bytes, uncertainty: first.uncertainty, source: 'heap statistics', paidOnce: Math.max(0, first.bytes - retained.bytes) }
-  }
+  const paidOnce = first && paidOnceBeyondNoise(first, retained)
+  if (exact !== undefined && first && paidOnce !== undefined) return { bytes: first.bytes, uncertainty: first.uncertainty, source: 'heap statistics', paidOnce }
   if (exact !== undefined) return { bytes: exact, uncertainty: 0, source: 'heap snapshots' }
   return { bytes: retained.bytes, uncertainty: retained.uncertainty, source: 'heap statistics' }
 }

@@ -205,6 +205,14 @@ describe('object evidence from heap snapshots', () => {
       expect(exact(150_000, 120_000)).toMatchObject({ measured: 120_000, source: 'heap snapshots', over: true })
       expect(exact(150_000, 120_000)!.paidOnce).toBeUndefined()
     })
+
+    test('heap statistics that read more than the objects in both runs are no one-time cost: the exact figure decides', () => {
+      // A new array's slack and V8's bookkeeping: 7.2 kB on heap statistics in both runs, 4.2 kB of objects.
+      const second = budgetMeasurement(7_100, 300, growth(0))
+      const objects = { ...cache, candidate: phase('candidate', [group('EE', 40, 4_200)]) }
+      const finding = judgeBudget(second, { ...budget, retained: 5_000 }, objects, undefined, { retained: { bytes: 7_300, uncertainty: 300, source: 'heap-statistics' } }).findings[0]
+      expect(finding).toMatchObject({ measured: 4_200, source: 'heap snapshots', over: false })
+    })
   })
 
   test('objects limits count new objects beyond the baseline, per constructor, with "*" for the rest', () => {
