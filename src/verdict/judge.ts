@@ -226,15 +226,24 @@ function verdictOf(findings: Finding[]): Verdict {
 }
 
 /**
- * What a first run retained beyond its second run, when beyond the noise of both: a one-time cost
- * (a cache filled on the feature's first use) that the second run did not pay again. Both figures
- * are heap statistics over the same cycles (the second run's candidate warms up as long): twice
- * their combined 95% half-widths, since two runs differ by a little more than one run's interval
- * says (472 B against ±455 B seen on a block that keeps 2 kB a cycle). Undefined when within it.
+ * Below this, what a first run kept beyond its second is not told from V8's own first-use growth:
+ * the feedback and caches V8 makes for the feature's code the first time it runs, which heap
+ * statistics count and heap snapshots leave out (3.2 kB for a feature keeping EE in a new array,
+ * bench/RESULTS.md). The same 4 kB as the least headroom `-u` records.
+ */
+export const ONE_TIME_FLOOR = 4096
+
+/**
+ * What a first run retained beyond its second run, when beyond the noise of both and over
+ * ONE_TIME_FLOOR: a one-time cost (a cache filled on the feature's first use) that the second run
+ * did not pay again. Both figures are heap statistics over the same cycles (the second run's
+ * candidate warms up as long): twice their combined 95% half-widths, since two runs differ by a
+ * little more than one run's interval says (472 B against ±455 B seen on a block that keeps 2 kB a
+ * cycle). Undefined when within them.
  */
 export function paidOnceBeyondNoise(first: RetainedEstimate, second: RetainedEstimate): number | undefined {
   const paidOnce = first.bytes - second.bytes
-  return paidOnce > 2 * Math.hypot(first.uncertainty, second.uncertainty) ? paidOnce : undefined
+  return paidOnce > Math.max(ONE_TIME_FLOOR, 2 * Math.hypot(first.uncertainty, second.uncertainty)) ? paidOnce : undefined
 }
 
 /**
