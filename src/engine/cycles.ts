@@ -21,6 +21,8 @@ export interface HeapProbe {
   gc: FullGc
   /** Records the post-GC heap into series at index. */
   read: (series: HeapSeries, index: number) => void
+  /** Bytes of JIT code and bytecode now, with no GC before: what warm-up watches between collections. */
+  code: () => number
 }
 
 /** Heap snapshots to write during the loop, each straight after a reading. */
@@ -40,7 +42,9 @@ export interface CycleOptions {
   progress?: CheckProgress
   /**
    * Runs contexts[first] to contexts[first + count - 1] (default: all of them), so that contexts
-   * for several loops can be made in one array before any of them runs.
+   * for several loops can be made in one array before any of them runs. A warm-up loop
+   * (stopWhenQuiet) tells its cycles to `progress` counted from `first`: the warm-up cycles before
+   * it (runUncollected's) ran the contexts before.
    */
   first?: number
   count?: number
@@ -93,17 +97,8 @@ export async function runCycles(
   if (snapshots?.after[0] === 0) await snapshotAndReread(probe, series, at, snapshots, nextSnapshot++)
   for (let i = 0; i < count; i++) {
     const context = contexts[first + i]!
-    // Plain number fields, written in place: where the check is, should it never come back.
-    progress.enterBlock(i, context)
-    // What the block returned stays a temporary: named, V8 kept it (and its value) alive across the
-    // await into the reading (measured: a block resolving to 200 kB read 200 kB held every cycle).
-    try {
-      await progress.returnedFromBlock(block(context))
-    } catch (thrown) {
-      throw blockFailure(thrown, progress, progress.returned === 1)
-    }
-    // Abandoned while the block ran (its test timed out): stop before reading the heap again.
-    progress.leaveBlock()
+    // A warm-up loop's cycles are counted from `first`: the warm-up before it ran the contexts before.
+    await callBlock(block, context, progress, stopWhenQuiet === 0 ? i : first + i)
     const index = at + 1 + i
     await collectAndRead(probe, series, index)
     if (snapshots?.after[nextSnapshot] === i + 1) await snapshotAndReread(probe, series, index, snapshots, nextSnapshot++)
@@ -113,6 +108,47 @@ export async function runCycles(
   }
   if (continues) shiftReadings(series, at, count + 1, joinData - series.data[at]!, joinCode - series.code[at]!)
   return count
+}
+
+/**
+ * Warm-up that is not read: runs the block once per context, letting pending work finish after each
+ * call but forcing no GC, and stops once `stopWhenQuiet` cycles have run and V8 has compiled nothing
+ * for QUIET_CYCLES cycles in a row (or stopWhenQuiet, when smaller); 0 runs every context. A full GC
+ * costs more than a fast block (10 ms in a 13 MB worker, 100 ms at 100 MB), and what warm-up is for,
+ * V8 compiling the block's code, needs calls, not collections: the code spaces only grow as V8
+ * compiles, so their size read without a GC still says when it stopped. Returns the cycles run.
+ */
+export async function runUncollected(block: Block, contexts: readonly CycleContext[], probe: HeapProbe, options: Omit<CycleOptions, 'snapshots' | 'continues'> = {}): Promise<number> {
+  const { stopWhenQuiet = 0, progress = new CheckProgress(), first = 0, count = contexts.length - first } = options
+  const quietNeeded = Math.min(QUIET_CYCLES, stopWhenQuiet)
+  let quiet = 0
+  progress.startLoop(Loop.warmup)
+  let code = probe.code()
+  for (let i = 0; i < count; i++) {
+    await callBlock(block, contexts[first + i]!, progress, first + i)
+    await settle()
+    if (stopWhenQuiet === 0) continue
+    const now = probe.code()
+    quiet = now === code ? quiet + 1 : 0
+    code = now
+    if (i + 1 >= stopWhenQuiet && quiet >= quietNeeded) return i + 1
+  }
+  return count
+}
+
+/** One call of the block, awaited, with `progress` tracking it; what it throws, as blockFailure says. */
+async function callBlock(block: Block, context: CycleContext, progress: CheckProgress, index: number): Promise<void> {
+  // Plain number fields, written in place: where the check is, should it never come back.
+  progress.enterBlock(index, context)
+  // What the block returned stays a temporary: named, V8 kept it (and its value) alive across the
+  // await into the reading (measured: a block resolving to 200 kB read 200 kB held every cycle).
+  try {
+    await progress.returnedFromBlock(block(context))
+  } catch (thrown) {
+    throw blockFailure(thrown, progress, progress.returned === 1)
+  }
+  // Abandoned while the block ran (its test timed out): stop before reading the heap again.
+  progress.leaveBlock()
 }
 
 /** Adds the same offset to `points` readings from `from`, in place. */

@@ -36,6 +36,13 @@ export function readHeap(series: HeapSeries, index: number): void {
   record(series, index, v8.getHeapSpaceStatistics(), (space) => space.space_name, (space) => space.space_used_size)
 }
 
+/** Bytes in the code spaces now, garbage included: read between collections, it changes only as V8 compiles (or collects on its own). */
+export function readCode(): number {
+  let code = 0
+  for (const space of v8.getHeapSpaceStatistics()) if (CODE_SPACES.has(space.space_name)) code += space.space_used_size
+  return code
+}
+
 /** Sums `spaces` into data and code at `index`, with the external memory of now. */
 function record<Space>(series: HeapSeries, index: number, spaces: readonly Space[], name: (space: Space) => string, used: (space: Space) => number): void {
   let data = v8.getHeapStatistics().external_memory
@@ -66,7 +73,7 @@ export function readsInGcEpilogue(v8Version: string = process.versions.v8): bool
  * records them: the pair replaces gc and readHeap where readsInGcEpilogue. External memory is still
  * read after gc(), as readHeap does, once dead ArrayBuffers are swept.
  */
-export function createEpilogueReading(gc: FullGc): { gc: FullGc; read: (series: HeapSeries, index: number) => void } {
+export function createEpilogueReading(gc: FullGc): { gc: FullGc; read: (series: HeapSeries, index: number) => void; code: () => number } {
   let spaces: v8.HeapSpaceStatistics[] | undefined
   return {
     gc() {
@@ -82,5 +89,6 @@ export function createEpilogueReading(gc: FullGc): { gc: FullGc; read: (series: 
       record(series, index, spaces, (space) => space.spaceName, (space) => space.spaceUsedSize)
       spaces = undefined
     },
+    code: readCode,
   }
 }

@@ -9,6 +9,7 @@ test('the allocation pass numbers its cycles on from the retained pass: `cycle` 
       series.data[index] = 1_000_000
       series.code[index] = 0
     },
+    code: () => 0,
   }
   const seen: number[] = []
   const budget = { name: 'cycles', file: '/project/memory-budgets.json', cycles: 5, warmup: 2, leak: 0, allocated: 1e9 }

@@ -35,6 +35,7 @@ describe('runLeakCheck: `cycle` is unique within one call', () => {
         series.data[index] = 1_000_000 + 1024 * cache.size
         series.code[index] = 0
       },
+      code: () => 0,
     }
     const outcome = await runLeakCheck(({ cycle }) => {
       seen.push(cycle)

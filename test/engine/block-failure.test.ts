@@ -13,6 +13,7 @@ const probe: HeapProbe = {
     series.data[index] = 1_000_000
     series.code[index] = 0
   },
+  code: () => 0,
 }
 
 /** What a measurement rejected with. */

@@ -14,6 +14,7 @@ function countingProbe() {
       series.data[index] = 1_000_000
       series.code[index] = 0
     },
+    code: () => 0,
   }
   return { counts, probe }
 }
@@ -61,6 +62,22 @@ describe('a check that hangs says where, and stops when aborted', () => {
     progress.aborted = true
     release()
     await expect(measuring).rejects.toThrow('the check was abandoned')
+  })
+
+  test('in the warm-up, counted over its uncollected and collected cycles alike', async () => {
+    const { counts, probe } = countingProbe()
+    for (const [at, where] of [[2, 'warm-up cycle 3 ({ enabled: false, cycle: 2 })'], [8, 'warm-up cycle 9 ({ enabled: false, cycle: 8 })']] as const) {
+      const progress = new CheckProgress()
+      const { block, hanging, release } = hangingBlock(at)
+      const measuring = measureLeak(block, { cycles: 5, warmup: 10 }, probe, progress)
+      await hanging
+      expect(describeProgress(progress, 'leak', 5)).toBe(`${where}, whose block's promise had not settled`)
+      progress.aborted = true
+      release()
+      await expect(measuring).rejects.toThrow('the check was abandoned')
+    }
+    // The hang at cycle 2 was in the uncollected part (4 cycles of 10); at 8, the collected part had run 4 of its 6.
+    expect(counts.collections).toBe(1 + 4)
   })
 
   test('in the allocation pass, whose variants run in loops of their own', async () => {
