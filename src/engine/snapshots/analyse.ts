@@ -57,10 +57,14 @@ export function analyse(request: AnalysisRequest): AnalysisResult {
   // The snapshot between the variants ends one phase and starts the next: parse it once.
   const graphs = new Map<string, HeapGraph>()
   const graph = (file: string) => graphs.get(file) ?? graphs.set(file, readHeapGraph(file)).get(file)!
-  for (const phase of request.phases) {
+  request.phases.forEach((phase, index) => {
     const objects = findNewObjects(graph(phase.before), graph(phase.after))
     const groups: ExplainedGroup[] = objects.groups.map((group) => ({ ...group }))
     const collections = confirmGrowing(graph(phase.before), graph(phase.after), phase.collections ?? [])
+    // A graph no later phase reads is let go before explaining, which builds indexes of its own over
+    // `after`: a large snapshot's graph is most of the analysis' memory.
+    const later = request.phases.slice(index + 1)
+    if (!later.some((next) => next.before === phase.before || next.after === phase.before)) graphs.delete(phase.before)
     const instances: ExplainedGroup[] = objects.instances.map((group) => ({ ...group }))
     if (request.explain) {
       // The groups a message shows, and the instances folded out of sight (an objects limit names them).
@@ -82,6 +86,6 @@ export function analyse(request: AnalysisRequest): AnalysisResult {
       if (sample) instance.sample = sample
     }
     phases.push({ name: phase.name, groups, bytes: objects.bytes, collections, instances })
-  }
+  })
   return { phases, durationMs: performance.now() - started }
 }
