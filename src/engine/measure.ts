@@ -1,5 +1,6 @@
 import path from 'node:path'
-import { makeContexts, runCycles, runUncollected, type Block, type CycleContext, type CycleOptions, type HeapProbe, type SnapshotSchedule } from './cycles.ts'
+import { makeContexts, runCycles, type Block, type CycleOptions, type HeapProbe, type SnapshotSchedule } from './cycles.ts'
+import { warmupLength, warmUpVariant, type WarmupRun } from './warmup.ts'
 import { estimateGrowth, type GrowthEstimate } from './growth.ts'
 import { CheckProgress } from './progress.ts'
 import { createSeries, type HeapSeries } from './heap-reading.ts'
@@ -15,7 +16,7 @@ export interface MeasurePlan {
    */
   snapshotDir?: string
   cycles: number
-  /** Minimum warm-up; it runs on, up to WARMUP_EXTENSION times as long, until V8 stops compiling. */
+  /** Minimum warm-up; it runs on, up to WARMUP_EXTENSION times as long, until V8 stops compiling (warmup.ts). */
   warmup: number
   /**
    * The `cycle` the first call receives (default 0). A check that runs the block again (a second
@@ -49,18 +50,6 @@ export interface MeasurePlan {
    */
   candidateWarmup?: number
 }
-
-/** How much longer than asked warm-up may run while V8 is still compiling. */
-export const WARMUP_EXTENSION = 3
-
-/**
- * Warm-up cycles that end with a full GC and a reading, as measured cycles do: the last of a
- * warm-up, the rest run without (runUncollected). Six, because V8 flushes the bytecode (and drops
- * the feedback) of a function unused over 6 full GCs (--bytecode-old-age): code only the first
- * calls ran (a lazy init) is dropped here, not in the measured cycles, where its shrinking would
- * read as the block's. And the measured loop's own code runs here first.
- */
-export const COLLECTED_WARMUP = 6
 
 /** How much longer than asked toLeakMemory's measured cycles may run while growth is seen but not settled (extendWhile). */
 export const RUN_EXTENSION = 3
@@ -106,36 +95,6 @@ export interface BudgetMeasurement extends Common {
   snapshots?: { start: string; baselineEnd: string; candidateEnd: string }
   /** With `keptSites`: where what was held at the candidate's end was allocated (from the baseline's start on), when the profiler could be had. */
   kept?: KeptSites
-}
-
-/** Warm-up cycles a variant ran: without a GC after each, then with one (and read). Plain Smi fields, written in place. */
-interface WarmupRun {
-  uncollected: number
-  collected: number
-}
-
-/**
- * A variant's warm-up, over `contexts`: calls without a full GC after each, then COLLECTED_WARMUP
- * (or `warmup`, when fewer) that end with one, read into `series` from `at` (its first reading)
- * as the measured loop reads, so that the loop, V8's code flushing and the block's feedback are
- * settled by the same collections the measured cycles take. Each part runs on, up to
- * WARMUP_EXTENSION times as long, until V8 stops compiling: tier-up keeps adding feedback and code
- * for dozens of cycles in a busy block, and measuring before it settles reads it as growth. With
- * `fixed`, exactly that many cycles in all, split the same way (a second run matching its first's).
- */
-async function warmUpVariant(block: Block, contexts: readonly CycleContext[], probe: HeapProbe, series: HeapSeries, at: number, warmup: number, fixed: number | undefined, ran: WarmupRun, progress: CheckProgress): Promise<void> {
-  const asked = fixed ?? warmup
-  const collected = Math.min(COLLECTED_WARMUP, asked)
-  const uncollected = asked - collected
-  // At most `count` cycles, and at least stopWhenQuiet: equal, exactly that many.
-  const longest = (cycles: number) => (fixed === undefined ? cycles * WARMUP_EXTENSION : cycles)
-  ran.uncollected = uncollected === 0 ? 0 : await runUncollected(block, contexts, probe, { progress, stopWhenQuiet: uncollected, count: longest(uncollected) })
-  ran.collected = await runCycles(block, contexts, probe, series, at, { progress, first: ran.uncollected, stopWhenQuiet: collected, count: longest(collected) })
-}
-
-/** Contexts enough for a warm-up of `warmup` asked cycles at its longest, then `measured` cycles. */
-function warmupLength(warmup: number): number {
-  return warmup * WARMUP_EXTENSION
 }
 
 /**

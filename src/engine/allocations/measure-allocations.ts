@@ -1,10 +1,11 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { collectAndRead, makeContexts, runCycles, type Block, type CycleContext, type HeapProbe } from '../cycles.ts'
+import { collectAndRead, makeContexts, type Block, type CycleContext, type HeapProbe } from '../cycles.ts'
 import { blockFailure } from '../block-failure.ts'
 import { createHeapProbe } from '../heap-probe.ts'
 import { createSeries } from '../heap-reading.ts'
-import { WARMUP_EXTENSION, type MeasurePlan } from '../measure.ts'
+import type { MeasurePlan } from '../measure.ts'
+import { warmupLength, warmUpVariant, type WarmupRun } from '../warmup.ts'
 import { CheckProgress, Loop } from '../progress.ts'
 import { settle } from '../settle.ts'
 import { obtainScavenge } from '../full-gc.ts'
@@ -101,7 +102,7 @@ export interface AllocationVariant {
 export interface AllocationMeasurement extends AllocationPlan {
   kind: 'allocations'
   samplingInterval: number
-  /** Warm-up cycles actually run (`enabled: false`, unsampled): up to WARMUP_EXTENSION times `warmup`, until V8 stops compiling. */
+  /** Warm-up cycles actually run (`enabled: false`, unsampled): up to WARMUP_EXTENSION times `warmup`, until V8 stops compiling (warmup.ts). */
   warmupRun: number
   /** One past the last `cycle` the block received: where a further run over the same block starts. */
   nextCycle: number
@@ -181,10 +182,10 @@ export async function measureAllocations(
   const probe = options.probe ?? createHeapProbe()
   const scavenge = obtainScavenge()
   const progress = options.progress ?? new CheckProgress()
-  const maxWarmup = warmup * WARMUP_EXTENSION
   const firstCycle = plan.firstCycle ?? 0
-  const warmupRun =
-    warmup === 0 ? 0 : await runCycles(block, makeContexts(false, firstCycle, maxWarmup), probe, createSeries(1 + maxWarmup), 0, { stopWhenQuiet: warmup, progress })
+  const ran: WarmupRun = { uncollected: 0, collected: 0 }
+  if (warmup > 0) await warmUpVariant(block, makeContexts(false, firstCycle, warmupLength(warmup)), probe, createSeries(1 + warmupLength(warmup)), 0, warmup, undefined, ran, progress)
+  const warmupRun = ran.uncollected + ran.collected
   const measuredCycle = firstCycle + warmupRun
 
   const sampler = openHeapSampler()

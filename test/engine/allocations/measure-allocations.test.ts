@@ -1,3 +1,4 @@
+import { createHeapProbe } from '../../../src/engine/heap-probe.ts'
 /**
  * The allocation pass on fixtures with known truth (fixtures/blocks/allocations.ts), in this Vitest
  * worker. Margins are for a noisy 2-core machine: volume within 10% per run (the sampler's own
@@ -137,6 +138,19 @@ describe('protocol', () => {
     expect(seen.map((c) => c.cycle)).toEqual(Array.from({ length: m.warmupRun + 10 }, (_, i) => i))
     expect(seen.every((c) => Object.isFrozen(c))).toBe(true)
     expect(m.baseline.gcs).toBeGreaterThanOrEqual(5)
+  })
+
+  test('its warm-up collects only its last 6 cycles, as the retained pass\'s does', async () => {
+    const real = createHeapProbe()
+    let collections = 0
+    const probe = { ...real, gc: () => void (collections++, real.gc()) }
+    const collectionsSeen: number[] = []
+    const m = await measureAllocations(({ enabled }) => void (enabled || collectionsSeen.push(collections)), { cycles: 3, warmup: 10 }, { probe })
+    // Quiet code here would stop at 10; V8 may compile on for a while, in the uncollected part or the collected.
+    const warmup = collectionsSeen.slice(0, m.warmupRun)
+    expect(warmup.filter((n) => n === 0).length).toBeGreaterThanOrEqual(4)
+    expect(warmup.at(-1)! - warmup.find((n) => n > 0)!).toBeGreaterThanOrEqual(5)
+    expect(new Set(warmup.filter((n) => n > 0)).size).toBe(warmup.filter((n) => n > 0).length)
   })
 
   test('firstCycle: the pass numbers its cycles on from another pass over the same block', async () => {
