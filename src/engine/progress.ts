@@ -136,7 +136,7 @@ export function describeTimeSpent(progress: CheckProgress): string {
   const block = finishedCalls + (progress.inBlock ? at - callStarted : 0)
   const tool = Math.max(0, total - block)
   const calls = progress.calls + progress.inBlock
-  const account = `In its ${seconds(total)}, the block ran ${seconds(block)} (${calls} ${calls === 1 ? 'call' : 'calls'}) and the tool ${seconds(tool)} (a full GC and a heap reading after every call, heap snapshots, their analysis).`
+  const account = `In its ${seconds(total)}, the block ran ${seconds(block)} (${calls} ${calls === 1 ? 'call' : 'calls'}) and the tool ${seconds(tool)} (full GCs and heap readings between calls, heap snapshots, their analysis).`
   const more = "give the test more time (test('…', fn, 60_000), or testTimeout in the config)"
   if (progress.inBlock && at - callStarted >= tool) {
     return `${account} A block whose promise never settles hangs its check there: look at what that cycle waits for. A block that is only slow needs more time: ${more}, or fewer cycles.`

@@ -24,7 +24,7 @@ export interface MemoryBudgetOptions {
   record?: RecordOptions
   /**
    * The test timeout, in milliseconds, of test files that call a memory matcher, when the project
-   * keeps Vitest's default of 5 s: a check runs its block dozens of times with a full GC after each,
+   * keeps Vitest's default of 5 s: a check runs its block dozens of times, most with a full GC after,
    * which a loaded CI machine cannot always do in 5 s. A timeout the project sets itself (other than
    * 5 s), or one given to a test, is kept. `false` leaves every timeout as it is.
    * @default 60_000

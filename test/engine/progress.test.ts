@@ -135,7 +135,7 @@ describe('where a cut-off check spent its time', () => {
     return progress
   }
   const account = (total: string, block: string, calls: string, tool: string) =>
-    `In its ${total}, the block ran ${block} (${calls}) and the tool ${tool} (a full GC and a heap reading after every call, heap snapshots, their analysis).`
+    `In its ${total}, the block ran ${block} (${calls}) and the tool ${tool} (full GCs and heap readings between calls, heap snapshots, their analysis).`
   const more = "give the test more time (test('…', fn, 60_000), or testTimeout in the config)"
 
   test("mostly the tool's own work", () => {

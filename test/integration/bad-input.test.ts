@@ -48,7 +48,7 @@ const SIZE = 'a size such as 600 kB, 1.5 MiB or 512 (bytes)'
 const SCHEMA_TIP = 'Add "$schema": "./node_modules/vitest-memory-budget/budget.schema.json" to the file so that your editor checks it as you type.'
 const TIMED_OUT = (ms: number, call: string, where: string) =>
   new RegExp(
-    `^Test timed out in ${ms}ms\\.\\n[^\\n]*\\n${escape(`${call} was still measuring when the test timed out: in ${where}, whose block's promise had not settled. In its `)}[\\d.]+ s, the block ran [\\d.]+ s \\(\\d+ calls?\\) and the tool [\\d.]+ s \\(a full GC and a heap reading after every call, heap snapshots, their analysis\\)\\. ${escape("A block whose promise never settles hangs its check there: look at what that cycle waits for. A block that is only slow needs more time: give the test more time (test('…', fn, 60_000), or testTimeout in the config), or fewer cycles.")}$`,
+    `^Test timed out in ${ms}ms\\.\\n[^\\n]*\\n${escape(`${call} was still measuring when the test timed out: in ${where}, whose block's promise had not settled. In its `)}[\\d.]+ s, the block ran [\\d.]+ s \\(\\d+ calls?\\) and the tool [\\d.]+ s \\(full GCs and heap readings between calls, heap snapshots, their analysis\\)\\. ${escape("A block whose promise never settles hangs its check there: look at what that cycle waits for. A block that is only slow needs more time: give the test more time (test('…', fn, 60_000), or testTimeout in the config), or fewer cycles.")}$`,
   )
 const CHECK = 'Invalid memory budget file <file>:\n'
 

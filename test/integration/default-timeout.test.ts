@@ -35,7 +35,7 @@ describe("the quick start under Vitest's default timeout", () => {
       expect(message).toMatch(
         new RegExp(
           `^${escape(call)} was still measuring when the test timed out: in [^.]+\\. In its 0\\.\\d s, the block ran 0\\.\\d s \\(\\d+ calls?\\) and the tool 0\\.\\d s ` +
-            escape("(a full GC and a heap reading after every call, heap snapshots, their analysis). Most of it was the tool's own, which grows with the worker's heap and the machine's load: give the test more time (test('…', fn, 60_000), or testTimeout in the config), or fewer cycles.") +
+            escape("(full GCs and heap readings between calls, heap snapshots, their analysis). Most of it was the tool's own, which grows with the worker's heap and the machine's load: give the test more time (test('…', fn, 60_000), or testTimeout in the config), or fewer cycles.") +
             '$',
         ),
       )
