@@ -5,7 +5,7 @@ import { measureBudget, type BudgetMeasurement } from '../engine/measure.ts'
 import { CheckProgress, Pass } from '../engine/progress.ts'
 import { judgeBudget, needsObjectEvidence, retainedUnsettled, type AllocationEvidence, type Verdict } from '../verdict/judge.ts'
 import { timesOf, type CheckOutcome } from './outcome.ts'
-import { inSnapshotDir, judgeWithObjects, snapshotRefusal, type SubjectPhase } from './snapshot-run.ts'
+import { inSnapshotDir, judgeWithObjects, snapshotRefusal, type SnapshotOptions, type SubjectPhase } from './snapshot-run.ts'
 
 /**
  * A budget check: the retained pass (post-GC heap after every cycle), then, when the budget limits
@@ -30,8 +30,9 @@ export async function runBudgetCheck(
   probe: HeapProbe,
   root: string,
   progress = new CheckProgress(),
+  { snapshotHeapLimit }: SnapshotOptions = {},
 ): Promise<CheckOutcome<BudgetMeasurement>> {
-  const refusal = snapshotRefusal()
+  const refusal = snapshotRefusal(snapshotHeapLimit)
   if (refusal && budget.objects) {
     throw new Error(`memory budget "${budget.name}" limits objects, which needs heap snapshots, but ${refusal}.`)
   }

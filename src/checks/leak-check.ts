@@ -4,7 +4,7 @@ import { CheckProgress, Pass } from '../engine/progress.ts'
 import type { GrowthEstimate } from '../engine/growth.ts'
 import { isLeaking, judgeLeak, keepsNothing, NOISE_FLOOR, needsObjectEvidence } from '../verdict/judge.ts'
 import { timesOf, type CheckOutcome } from './outcome.ts'
-import { inSnapshotDir, judgeWithObjects, snapshotRefusal } from './snapshot-run.ts'
+import { inSnapshotDir, judgeWithObjects, snapshotRefusal, type SnapshotOptions } from './snapshot-run.ts'
 
 /**
  * Growth seen but not settled: the slope is over what heap statistics call a leak, but not steadily
@@ -33,6 +33,7 @@ export async function runLeakCheck(
   plan: MeasurePlan & { leak: number },
   probe: HeapProbe,
   progress = new CheckProgress(),
+  { snapshotHeapLimit }: SnapshotOptions = {},
 ): Promise<CheckOutcome<LeakMeasurement>> {
   progress.pass = Pass.retained
   // Every run counts the collections (collection-census.ts): heap statistics cannot see a Map
@@ -41,7 +42,7 @@ export async function runLeakCheck(
   const measurement = await measureLeak(block, { ...plan, census: true, extendWhile }, probe, progress)
   const verdict = judgeLeak(measurement, plan.leak)
   if (verdict.pass && !needsObjectEvidence(measurement.variant.growth, plan.leak)) return { measurement, verdict, evidence: {} }
-  const refusal = snapshotRefusal()
+  const refusal = snapshotRefusal(snapshotHeapLimit)
   if (refusal) return { measurement, verdict, evidence: {}, note: `objects not read: ${refusal}` }
 
   return inSnapshotDir(async (snapshotDir) => {

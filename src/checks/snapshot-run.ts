@@ -9,19 +9,26 @@ import type { ObjectEvidence, Verdict } from '../verdict/judge.ts'
 import { makeSnapshotFolder, sweepOnce } from './snapshot-folders.ts'
 
 /**
- * Heaps above this are not snapshotted: writing one takes ~5 s at 50 MB and 20-30 s with 3 GB of
- * memory at 190 MB (RESEARCH.md), three times per check. A clear refusal beats minutes of silence.
+ * Heaps above this are not snapshotted unless the project raises the limit (memoryBudget({
+ * snapshotHeapLimit })): writing one takes about 0.1-0.15 s per MB of heap (20 s at 200 MB, 80 s at
+ * 500 MB, with 3-4 times the file in memory), and reading it about as long again, two or three times
+ * per check. By default a check says why it did not read objects, rather than run for minutes.
  */
 export const MAX_SNAPSHOT_HEAP = 150_000_000
 
-/** Why this isolate cannot be snapshotted, or undefined when it can. */
-export function snapshotRefusal(): string | undefined {
+export interface SnapshotOptions {
+  /** Bytes of heap above which no snapshot is written (MAX_SNAPSHOT_HEAP when not given). */
+  snapshotHeapLimit?: number
+}
+
+/** Why this isolate is not snapshotted under `limit`, or undefined when it is. */
+export function snapshotRefusal(limit = MAX_SNAPSHOT_HEAP): string | undefined {
   const used = v8.getHeapStatistics().used_heap_size
-  if (used <= MAX_SNAPSHOT_HEAP) return undefined
+  if (used <= limit) return undefined
   return (
-    `the worker's heap holds ${formatSize(used)}, over the ${formatSize(MAX_SNAPSHOT_HEAP)} that heap snapshots are ` +
-    'taken of (each would take tens of seconds and gigabytes of memory); measure in a test file of its own, ' +
-    'so that the worker holds less'
+    `the worker's heap holds ${formatSize(used)}, over the ${formatSize(limit)} that heap snapshots are taken of ` +
+    `(each would take some ${Math.ceil((used * 0.15) / 1e6 / 10) * 10} s to write and as long to read); measure in a test file of its own, ` +
+    'so that the worker holds less, or raise memoryBudget({ snapshotHeapLimit }) and the test\'s timeout'
   )
 }
 

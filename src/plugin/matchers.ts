@@ -6,7 +6,7 @@ import { leaksNotRecorded, type HeadroomRule } from '../budgets/record-budget.ts
 import { resolveBudgetForRun } from '../budgets/resolve-for-update.ts'
 import { runBudgetCheck } from '../checks/budget-check.ts'
 import { runLeakCheck } from '../checks/leak-check.ts'
-import { removeAbandonedFolder } from '../checks/snapshot-run.ts'
+import { removeAbandonedFolder, type SnapshotOptions } from '../checks/snapshot-run.ts'
 import { BlockThrewNonError, describeThrow } from '../engine/block-failure.ts'
 import type { Block, HeapProbe } from '../engine/cycles.ts'
 import { now } from '../engine/own-timers.ts'
@@ -35,6 +35,8 @@ export interface MatcherEnvironment {
   recording?: boolean
   /** The headroom the run records with, for the `leak` limit a leak under -u would need. */
   headroom?: HeadroomRule
+  /** When checks may write heap snapshots (MemoryBudgetOptions.snapshotHeapLimit). */
+  snapshots?: SnapshotOptions
 }
 
 /**
@@ -128,7 +130,7 @@ export function createMatchers(environment: MatcherEnvironment) {
       const progress = new CheckProgress()
       const plan: CheckPlan = { call, kind: 'budget', matcher: 'toStayWithinMemoryBudget', budget: budget.name, budgetFile: budget.file, cycles: budget.cycles, warmup: budget.warmup }
       const { check, control } = exclusive(this, plan, progress, async (note) => {
-        const outcome = await runBudgetCheck(block, budget, probe, root, progress)
+        const outcome = await runBudgetCheck(block, budget, probe, root, progress, environment.snapshots)
         const checkRecord = budgetRecord(budget, outcome, root)
         note(checkRecord)
         const message = () => formatBudgetVerdict(outcome.verdict, outcome.measurement, budget, { ...outcome, root })
@@ -152,7 +154,7 @@ export function createMatchers(environment: MatcherEnvironment) {
       const plan = resolveLeakOptions(options)
       const progress = new CheckProgress()
       const { check, control } = exclusive(this, { call, kind: 'leak', matcher: 'toLeakMemory', cycles: plan.cycles, warmup: plan.warmup }, progress, async (note) => {
-        const outcome = await runLeakCheck(block, plan, probe, progress)
+        const outcome = await runLeakCheck(block, plan, probe, progress, environment.snapshots)
         note(leakRecord(outcome))
         return { pass: !outcome.verdict.pass, message: () => formatLeakVerdict(outcome.verdict, outcome.measurement, outcome) }
       })

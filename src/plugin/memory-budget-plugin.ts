@@ -10,7 +10,7 @@ import { resolveReportOptions } from '../reporting/report-options.ts'
 import { ReportReporter } from '../reporting/report-reporter.ts'
 import { SummaryReporter } from '../reporting/summary-reporter.ts'
 import { warnOnUnsupportedNode } from './node-version.ts'
-import { resolveWorkerOptions, validateTestTimeout, type MemoryBudgetOptions } from './options.ts'
+import { resolveSnapshotHeapLimit, resolveWorkerOptions, validateTestTimeout, type MemoryBudgetOptions } from './options.ts'
 import { RecordingSwitch } from './recording-switch.ts'
 
 // The setup files sit next to this module, as .ts in the repo and .js once built.
@@ -33,6 +33,7 @@ export function memoryBudget(options: MemoryBudgetOptions = {}): Plugin {
   // Validated when the plugin is created: a wrong option fails the config, not the end of the run.
   const headroom = resolveHeadroom(options.record?.headroom)
   validateTestTimeout(options.testTimeout)
+  resolveSnapshotHeapLimit(options.snapshotHeapLimit)
   return {
     name: PLUGIN_NAME,
     config(config) {

@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { resolveHeadroom, type HeadroomRule, type RecordOptions } from '../budgets/record-budget.ts'
 import type { ReportOption } from '../reporting/report-options.ts'
+import { parseSize } from '../budgets/sizes.ts'
 
 /** Options of `memoryBudget()`. */
 export interface MemoryBudgetOptions {
@@ -30,6 +31,15 @@ export interface MemoryBudgetOptions {
    * @default 60_000
    */
   testTimeout?: number | false
+  /**
+   * The largest worker heap that heap snapshots are written of, as a size (`'500 MB'`) or bytes.
+   * Writing one takes about 0.1-0.15 s per MB of heap, and reading it as long again, two or three
+   * times per check: over the limit, a budget that sets `objects` fails saying so, and other checks
+   * say that objects were not read. Raise it with the test's timeout to have objects named in large
+   * workers.
+   * @default '150 MB'
+   */
+  snapshotHeapLimit?: string | number
 }
 
 /** Vitest's default test timeout in the Node environments. */
@@ -56,6 +66,8 @@ export interface WorkerOptions {
   headroom?: HeadroomRule
   /** The test timeout of files that call a memory matcher (MemoryBudgetOptions.testTimeout), when raised. */
   testTimeout?: number
+  /** MemoryBudgetOptions.snapshotHeapLimit in bytes, when set. */
+  snapshotHeapLimit?: number
 }
 
 export const PROVIDE_KEY = 'vitest-memory-budget'
@@ -69,6 +81,16 @@ export function validateTestTimeout(value: unknown): void {
   )
 }
 
+/** Bytes from the snapshotHeapLimit option; throws, when the plugin is created, on what is not a size. */
+export function resolveSnapshotHeapLimit(value: unknown): number | undefined {
+  if (value === undefined) return undefined
+  try {
+    return parseSize(value as string | number)
+  } catch (error) {
+    throw new TypeError(`vitest-memory-budget: the snapshotHeapLimit option must be a size, such as '500 MB', or a number of bytes: ${(error as Error).message}`)
+  }
+}
+
 /** `projectTimeout`: the project's resolved test timeout, which a raised one never lowers. */
 export function resolveWorkerOptions(options: MemoryBudgetOptions, root: string, projectTimeout = VITEST_DEFAULT_TEST_TIMEOUT): WorkerOptions {
   const wanted = options.testTimeout ?? MEMORY_TEST_TIMEOUT
@@ -78,5 +100,6 @@ export function resolveWorkerOptions(options: MemoryBudgetOptions, root: string,
     root: path.resolve(root),
     headroom: resolveHeadroom(options.record?.headroom),
     ...(raise && { testTimeout: wanted }),
+    ...(options.snapshotHeapLimit !== undefined && { snapshotHeapLimit: resolveSnapshotHeapLimit(options.snapshotHeapLimit)! }),
   }
 }

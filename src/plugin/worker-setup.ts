@@ -15,7 +15,14 @@ if (!options) {
 // Fails the whole file, loudly, rather than measure with a collector that leaves garbage behind.
 const probe = createHeapProbe()
 
-expect.extend(createMatchers({ probe, budgetsPath: options.budgetsPath, root: options.root, recording: options.recording ?? false, headroom: options.headroom }))
+expect.extend(createMatchers({
+  probe,
+  budgetsPath: options.budgetsPath,
+  root: options.root,
+  recording: options.recording ?? false,
+  headroom: options.headroom,
+  snapshots: { snapshotHeapLimit: options.snapshotHeapLimit },
+}))
 
 // A file that calls a memory matcher gets the time checks need (MemoryBudgetOptions.testTimeout);
 // Vitest restores its config after each file. Read from the file's own text: a check called through

@@ -83,12 +83,22 @@ describe('object budgets', () => {
     const row = lines.findIndex((line) => line.includes('"plain"'))
     expect(lines[row]).toMatch(/ within$/)
     expect(lines[row + 1]).toMatch(
-      /^ {6,}objects not read: the worker's heap holds \d+ MB, over the 150 MB that heap snapshots are taken of \(each would take tens of seconds and gigabytes of memory\); measure in a test file of its own, so that the worker holds less$/,
+      /^ {6,}objects not read: the worker's heap holds \d+ MB, over the 150 MB that heap snapshots are taken of \(each would take some \d+ s to write and as long to read\); measure in a test file of its own, so that the worker holds less, or raise memoryBudget\(\{ snapshotHeapLimit \}\) and the test's timeout$/,
     )
   })
 
   test('a leak under the noise floor is named by its objects', () => {
     const message = run.errors['a 64 B leak, under the noise floor of heap statistics, is caught by its objects']!
     expect(message).toMatch(/objects {3}block keeps \S+ x(19|20|21) {2}\(1 per cycle, [\d.]+ k?B\)/)
+  })
+})
+
+describe('snapshotHeapLimit raised', () => {
+  test('a heap over 150 MB is snapshotted, and the objects named', async () => {
+    const run = await runSuite('objects', { config: 'fixtures/suites/objects/vitest.snapshot-limit.config.ts' })
+    const name = 'with the limit raised, a heap over 150 MB is snapshotted: an objects budget names what the candidate kept'
+    expect(run.states, whyOf(run)).toEqual({ [name]: 'failed' })
+    expect(run.errors[name]).toMatch(/objects {3}TelemetryEvent: \d+ new > 0 {2}\(\+\d+; 1 per cycle, [\d.]+ k?B\)/)
+    expect(run.output).not.toContain('objects not read')
   })
 })
