@@ -39,7 +39,7 @@ export async function warmUpVariant(block: Block, contexts: readonly CycleContex
   ran.collected = await runCycles(block, contexts, probe, series, at, { progress, first: ran.uncollected, stopWhenQuiet: collected, count: longest(collected) })
 }
 
-/** Contexts enough for a warm-up of `warmup` asked cycles at its longest, then `measured` cycles. */
+/** The most cycles a warm-up of `warmup` asked cycles runs: the contexts to make for it. */
 export function warmupLength(warmup: number): number {
   return warmup * WARMUP_EXTENSION
 }
