@@ -1,9 +1,10 @@
 // npm run bench: accuracy, false positives and speed of the default settings, each run in a fresh
-// process. Prints a markdown table and writes it to bench/RESULTS.md. BENCH_QUICK=1 for a smoke run;
+// process. Prints a markdown table and writes it to bench/RESULTS.md, between its markers (the rest of
+// the file stays). BENCH_QUICK=1 for a smoke run;
 // BENCH_ONLY=<regexp> runs only the fixtures whose names match, at full counts, without the Vitest
 // timings, and writes nothing; BENCH_MODE=leak|budget|objects keeps only that mode's runs of them.
 import { execFile } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { promisify } from 'node:util'
 import { formatRate, formatSize } from '../src/budgets/sizes.ts'
@@ -13,6 +14,9 @@ import { measureInVitest } from './in-vitest.ts'
 import { median, pool } from './pool.ts'
 
 const run = promisify(execFile)
+const RESULTS = 'bench/RESULTS.md'
+const GENERATED_START = '<!-- written by bench/run.ts (npm run bench): everything up to the closing marker -->'
+const GENERATED_END = '<!-- end of what bench/run.ts writes; sections below are kept -->'
 const quick = process.env.BENCH_QUICK === '1'
 const parallel = Math.max(1, Math.min(2, os.availableParallelism()))
 
@@ -137,4 +141,17 @@ const table = [
   '',
 ].join('\n')
 process.stdout.write(table)
-if (!quick && !only) writeFileSync('bench/RESULTS.md', table)
+if (!quick && !only) writeFileSync(RESULTS, withGenerated(existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '', table))
+
+/**
+ * The results file with its generated part (between the markers) replaced by `generated`: the
+ * sections written by hand after other benches and issues stay. A file without markers is the
+ * generated part alone.
+ */
+function withGenerated(file: string, generated: string): string {
+  const start = file.indexOf(GENERATED_START)
+  const end = file.indexOf(GENERATED_END)
+  const block = `${GENERATED_START}\n${generated.trimEnd()}\n${GENERATED_END}`
+  if (start < 0 || end < start) return `${block}\n`
+  return file.slice(0, start) + block + file.slice(end + GENERATED_END.length)
+}
