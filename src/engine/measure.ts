@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { makeContexts, runCycles, type Block, type CycleOptions, type HeapProbe, type SnapshotSchedule } from './cycles.ts'
-import { warmupLength, warmUpVariant, type WarmupRun } from './warmup.ts'
+import { warmupLength, warmUpVariant, type WarmupPlan, type WarmupRun } from './warmup.ts'
 import { estimateGrowth, type GrowthEstimate } from './growth.ts'
 import { CheckProgress } from './progress.ts'
 import { createSeries, type HeapSeries } from './heap-reading.ts'
@@ -98,16 +98,16 @@ export interface BudgetMeasurement extends Common {
 }
 
 /**
- * Warm-up with `enabled: false`. Layout of the series: [initial, collected warm-up..., reference,
- * measured...], `measured` readings from the reference on. The reference is the measured loop's own
- * first reading.
+ * Warm-up with `enabled: false`, every cycle collected and read (see COLLECTED_WARMUP). Layout of
+ * the series: [initial, warm-up..., reference, measured...], `measured` readings from the reference
+ * on. The reference is the measured loop's own first reading.
  */
 async function warmUp(block: Block, plan: MeasurePlan, probe: HeapProbe, measured: number, progress: CheckProgress) {
   const started = now()
   const series = createSeries(2 + warmupLength(plan.warmup) + measured)
   const firstCycle = plan.firstCycle ?? 0
   const ran: WarmupRun = { uncollected: 0, collected: 0 }
-  if (plan.warmup > 0) await warmUpVariant(block, makeContexts(false, firstCycle, warmupLength(plan.warmup)), probe, series, 0, plan.warmup, undefined, ran, progress)
+  if (plan.warmup > 0) await warmUpVariant(block, makeContexts(false, firstCycle, warmupLength(plan.warmup)), probe, series, 0, { warmup: plan.warmup, collected: 'all' }, ran, progress)
   const warmupRun = ran.uncollected + ran.collected
   const reference = warmupRun === 0 ? 0 : ran.collected + 1
   // The cycle the measured loop's first call receives.
@@ -187,6 +187,7 @@ export async function measureBudget(block: Block, plan: MeasurePlan, probe: Heap
   const baselineLoop: CycleOptions = { progress }
   const candidateLoop: CycleOptions = { progress, first: 0, count: cycles }
   const candidateWarmup: WarmupRun = { uncollected: 0, collected: 0 }
+  const candidateWarmupPlan: WarmupPlan = { warmup: plan.warmup, ...(plan.candidateWarmup !== undefined && { fixed: plan.candidateWarmup }), collected: 'all' }
   const candidateWarmsUp = (plan.candidateWarmup ?? plan.warmup) > 0
   if (plan.snapshotDir) {
     baselineLoop.snapshots = snapshotSchedule(plan.snapshotDir, [0, cycles], ['start', 'baseline-end'])
@@ -199,7 +200,7 @@ export async function measureBudget(block: Block, plan: MeasurePlan, probe: Heap
     // about 1.1 kB on the heap for as long as it runs, which must be in both variants' readings.
     await sampler?.start()
     await runCycles(block, baselineContexts, probe, series, reference, baselineLoop)
-    if (candidateWarmsUp) await warmUpVariant(block, candidateContexts, probe, series, candidateWarmupAt, plan.warmup, plan.candidateWarmup, candidateWarmup, progress)
+    if (candidateWarmsUp) await warmUpVariant(block, candidateContexts, probe, series, candidateWarmupAt, candidateWarmupPlan, candidateWarmup, progress)
     // Small integers written over others: nothing is allocated between the loops.
     candidateLoop.first = candidateWarmup.uncollected + candidateWarmup.collected
     await runCycles(block, candidateContexts, probe, series, candidateWarmsUp ? candidateWarmupAt + candidateWarmup.collected + 1 : candidateWarmupAt, candidateLoop)

@@ -2,6 +2,9 @@ import { describe, expect, test } from 'vitest'
 import { measureAllocations } from '../../src/engine/allocations/index.ts'
 import type { CycleContext, HeapProbe } from '../../src/engine/cycles.ts'
 import { measureBudget, measureLeak } from '../../src/engine/measure.ts'
+import { makeContexts } from '../../src/engine/cycles.ts'
+import { createSeries } from '../../src/engine/heap-reading.ts'
+import { warmUpVariant } from '../../src/engine/warmup.ts'
 import { now } from '../../src/engine/own-timers.ts'
 import { CheckAborted, CheckProgress, describeProgress, describeTimeSpent, Loop, Pass } from '../../src/engine/progress.ts'
 
@@ -64,17 +67,17 @@ describe('a check that hangs says where, and stops when aborted', () => {
     await expect(measuring).rejects.toThrow('the check was abandoned')
   })
 
-  test('in the warm-up, counted over its uncollected and collected cycles alike', async () => {
+  test('in a warm-up split in uncollected and collected cycles, counted over both alike', async () => {
     const { counts, probe } = countingProbe()
     for (const [at, where] of [[2, 'warm-up cycle 3 ({ enabled: false, cycle: 2 })'], [8, 'warm-up cycle 9 ({ enabled: false, cycle: 8 })']] as const) {
       const progress = new CheckProgress()
       const { block, hanging, release } = hangingBlock(at)
-      const measuring = measureLeak(block, { cycles: 5, warmup: 10 }, probe, progress)
+      const warming = warmUpVariant(block, makeContexts(false, 0, 30), probe, createSeries(40), 0, { warmup: 10, collected: 6 }, { uncollected: 0, collected: 0 }, progress)
       await hanging
       expect(describeProgress(progress, 'leak', 5)).toBe(`${where}, whose block's promise had not settled`)
       progress.aborted = true
       release()
-      await expect(measuring).rejects.toThrow('the check was abandoned')
+      await expect(warming).rejects.toThrow('the check was abandoned')
     }
     // The hang at cycle 2 was in the uncollected part (4 cycles of 10); at 8, the collected part had run 4 of its 6.
     expect(counts.collections).toBe(1 + 4)

@@ -5,7 +5,7 @@ import { blockFailure } from '../block-failure.ts'
 import { createHeapProbe } from '../heap-probe.ts'
 import { createSeries } from '../heap-reading.ts'
 import type { MeasurePlan } from '../measure.ts'
-import { warmupLength, warmUpVariant, type WarmupRun } from '../warmup.ts'
+import { COLLECTED_WARMUP, warmupLength, warmUpVariant, type WarmupRun } from '../warmup.ts'
 import { CheckProgress, Loop } from '../progress.ts'
 import { settle } from '../settle.ts'
 import { obtainScavenge } from '../full-gc.ts'
@@ -184,7 +184,7 @@ export async function measureAllocations(
   const progress = options.progress ?? new CheckProgress()
   const firstCycle = plan.firstCycle ?? 0
   const ran: WarmupRun = { uncollected: 0, collected: 0 }
-  if (warmup > 0) await warmUpVariant(block, makeContexts(false, firstCycle, warmupLength(warmup)), probe, createSeries(1 + warmupLength(warmup)), 0, warmup, undefined, ran, progress)
+  if (warmup > 0) await warmUpVariant(block, makeContexts(false, firstCycle, warmupLength(warmup)), probe, createSeries(1 + warmupLength(warmup)), 0, { warmup, collected: COLLECTED_WARMUP }, ran, progress)
   const warmupRun = ran.uncollected + ran.collected
   const measuredCycle = firstCycle + warmupRun
 
