@@ -31,8 +31,7 @@ declare module 'vitest' {
     /**
      * Runs the block `warmup` cycles then `cycles` cycles with `{ enabled: false }` (baseline), and
      * `warmup` then `cycles` with `{ enabled: true }` (candidate), with a full GC and a heap reading
-     * after each measured cycle (and the last 6 of each warm-up), and checks the budget `name` of
-     * the budget file. Must be awaited.
+     * after each, and checks the budget `name` of the budget file. Must be awaited.
      * @example await expect(async ({ enabled }) => { ... }).toStayWithinMemoryBudget('telemetry')
      */
     toStayWithinMemoryBudget(name: string, overrides?: BudgetInput): Promise<void>
