@@ -1,10 +1,10 @@
 /**
  * Reads a `.heapsnapshot` file as a stream of bytes, straight into the typed columns of a HeapGraph.
  * One JSON.parse of the whole file needs the file as one string, then every number of the node and
- * edge tables as an element of a JS array, before the columns are filled: about 7 times the file in
- * memory at the peak, which refused snapshots of heaps over 150 MB. Here a megabyte of the file is in
- * memory at a time; the peak is the columns (21 bytes a node, 9 an edge, against some 35 and 15 in
- * the file's text) and the string table.
+ * edge tables as an element of a JS array, before the columns are filled: 3.6 times the file in
+ * memory for the parse alone, and no string holds a file over 512 MB (a 500 MB heap's is 860 MB).
+ * Here a megabyte of the file is in memory at a time; the peak is the columns (21 bytes a node, 9 an
+ * edge, against some 35 and 15 in the file's text) and the string table.
  *
  * The format, as `v8.writeHeapSnapshot` writes it: `{"snapshot":{"meta":{...},"node_count":N,
  * "edge_count":M,...},"nodes":[...],"edges":[...],...,"strings":[...]}`. The reader takes the keys in
