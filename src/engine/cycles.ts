@@ -117,7 +117,7 @@ export async function runCycles(
  * costs more than a fast block (10 ms in a 13 MB worker, 100 ms at 100 MB), and what warm-up is for,
  * V8 compiling the block's code, needs calls, not collections: the code spaces only grow as V8
  * compiles, so their size read without a GC still says when it stopped. Returns the cycles run.
- * Only for passes that do not read the heap after it (the allocation pass): see COLLECTED_WARMUP.
+ * Only for passes that do not read the heap after it (the allocation pass's COLLECTED_WARMUP says why).
  */
 export async function runUncollected(block: Block, contexts: readonly CycleContext[], probe: HeapProbe, options: Omit<CycleOptions, 'snapshots' | 'continues'> = {}): Promise<number> {
   const { stopWhenQuiet = 0, progress = new CheckProgress(), first = 0, count = contexts.length - first } = options
@@ -138,7 +138,7 @@ export async function runUncollected(block: Block, contexts: readonly CycleConte
 }
 
 /** One call of the block, awaited, with `progress` tracking it; what it throws, as blockFailure says. */
-async function callBlock(block: Block, context: CycleContext, progress: CheckProgress, index: number): Promise<void> {
+export async function callBlock(block: Block, context: CycleContext, progress: CheckProgress, index: number): Promise<void> {
   // Plain number fields, written in place: where the check is, should it never come back.
   progress.enterBlock(index, context)
   // What the block returned stays a temporary: named, V8 kept it (and its value) alive across the

@@ -1,6 +1,5 @@
 import path from 'node:path'
 import { makeContexts, runCycles, type Block, type CycleOptions, type HeapProbe, type SnapshotSchedule } from './cycles.ts'
-import { warmupLength, warmUpVariant, type WarmupPlan, type WarmupRun } from './warmup.ts'
 import { estimateGrowth, type GrowthEstimate } from './growth.ts'
 import { CheckProgress } from './progress.ts'
 import { createSeries, type HeapSeries } from './heap-reading.ts'
@@ -16,7 +15,7 @@ export interface MeasurePlan {
    */
   snapshotDir?: string
   cycles: number
-  /** Minimum warm-up; it runs on, up to WARMUP_EXTENSION times as long, until V8 stops compiling (warmup.ts). */
+  /** Minimum warm-up; it runs on, up to WARMUP_EXTENSION times as long, until V8 stops compiling. */
   warmup: number
   /**
    * The `cycle` the first call receives (default 0). A check that runs the block again (a second
@@ -51,6 +50,9 @@ export interface MeasurePlan {
   candidateWarmup?: number
 }
 
+/** How much longer than asked warm-up may run while V8 is still compiling. */
+export const WARMUP_EXTENSION = 3
+
 /** How much longer than asked toLeakMemory's measured cycles may run while growth is seen but not settled (extendWhile). */
 export const RUN_EXTENSION = 3
 
@@ -65,7 +67,7 @@ interface Common extends MeasurePlan {
   snapshotMs: number
   /** Warm-up cycles actually run. */
   warmupRun: number
-  /** Post-GC bytes after each collected warm-up cycle (the last of the warm-up), for reports. */
+  /** Post-GC bytes after each warm-up cycle, for reports. */
   warmupReadings: number[]
   /** One past the last `cycle` the block received: where a further run over the same block starts (firstCycle). */
   nextCycle: number
@@ -98,21 +100,21 @@ export interface BudgetMeasurement extends Common {
 }
 
 /**
- * Warm-up with `enabled: false`, every cycle collected and read (see COLLECTED_WARMUP). Layout of
- * the series: [initial, warm-up..., reference, measured...], `measured` readings from the reference
- * on. The reference is the measured loop's own first reading.
+ * Warm-up with `enabled: false`. Layout of the series: [initial, warm-up..., reference, measured...],
+ * `measured` readings from the reference on. The reference is the measured loop's own first reading.
  */
-async function warmUp(block: Block, plan: MeasurePlan, probe: HeapProbe, measured: number, progress: CheckProgress) {
+async function warmUp(block: Block, plan: MeasurePlan, probe: HeapProbe, measured: number, progress?: CheckProgress) {
   const started = now()
-  const series = createSeries(2 + warmupLength(plan.warmup) + measured)
+  const maxWarmup = plan.warmup * WARMUP_EXTENSION
+  const series = createSeries(2 + maxWarmup + measured)
+  // Warm-up runs on, up to maxWarmup, until V8 stops compiling: tier-up keeps adding feedback and
+  // code for dozens of cycles in a busy block, and measuring before it settles reads it as growth.
   const firstCycle = plan.firstCycle ?? 0
-  const ran: WarmupRun = { uncollected: 0, collected: 0 }
-  if (plan.warmup > 0) await warmUpVariant(block, makeContexts(false, firstCycle, warmupLength(plan.warmup)), probe, series, 0, { warmup: plan.warmup, collected: 'all' }, ran, progress)
-  const warmupRun = ran.uncollected + ran.collected
-  const reference = warmupRun === 0 ? 0 : ran.collected + 1
+  const warmupRun = plan.warmup === 0 ? 0 : await runCycles(block, makeContexts(false, firstCycle, maxWarmup), probe, series, 0, { stopWhenQuiet: plan.warmup, ...(progress && { progress }) })
+  const reference = warmupRun === 0 ? 0 : warmupRun + 1
   // The cycle the measured loop's first call receives.
   const measuredCycle = firstCycle + warmupRun
-  return { started, series, warmupRun, warmupReadings: ran.collected, reference, measuredCycle }
+  return { started, series, warmupRun, reference, measuredCycle }
 }
 
 /**
@@ -121,22 +123,22 @@ async function warmUp(block: Block, plan: MeasurePlan, probe: HeapProbe, measure
  * measurement's `cycles` are those measured. `progress` tracks the cycle under way, and stops the
  * loop when aborted (see runCycles).
  */
-export async function measureLeak(block: Block, plan: MeasurePlan, probe: HeapProbe, progress = new CheckProgress()): Promise<LeakMeasurement> {
+export async function measureLeak(block: Block, plan: MeasurePlan, probe: HeapProbe, progress?: CheckProgress): Promise<LeakMeasurement> {
   const { extendWhile, ...fields } = plan
   const { cycles } = fields
   if (extendWhile && plan.snapshotDir) throw new RangeError('measureLeak: extendWhile cannot be used with snapshotDir')
   const maxCycles = extendWhile ? cycles * RUN_EXTENSION : cycles
-  const { started, series, warmupRun, warmupReadings, reference, measuredCycle } = await warmUp(block, plan, probe, maxCycles, progress)
+  const { started, series, warmupRun, reference, measuredCycle } = await warmUp(block, plan, probe, maxCycles, progress)
   const schedule = plan.snapshotDir ? snapshotSchedule(plan.snapshotDir, [0, cycles], ['start', 'end']) : undefined
   // Contexts for every cycle the run may extend to, made before its first reading.
   const contexts = makeContexts(false, measuredCycle, maxCycles)
   // Before the loop's first reading and its first snapshot, which then hold the census as old state.
   const census = plan.census ? takeCensus() : undefined
-  await runCycles(block, contexts, probe, series, reference, { count: cycles, ...(schedule && { snapshots: schedule }), progress })
+  await runCycles(block, contexts, probe, series, reference, { count: cycles, ...(schedule && { snapshots: schedule }), ...(progress && { progress }) })
   let measured = cycles
   let growth = estimateGrowth(series, reference, measured + 1)
   while (extendWhile && measured < maxCycles && extendWhile(growth)) {
-    await runCycles(block, contexts, probe, series, reference + measured, { first: measured, count: cycles, continues: true, progress })
+    await runCycles(block, contexts, probe, series, reference + measured, { first: measured, count: cycles, continues: true, ...(progress && { progress }) })
     measured += cycles
     growth = estimateGrowth(series, reference, measured + 1)
   }
@@ -150,7 +152,7 @@ export async function measureLeak(block: Block, plan: MeasurePlan, probe: HeapPr
     snapshotMs: schedule?.writeMs ?? 0,
     warmupRun,
     variant: { readings: Array.from(series.data.subarray(reference, reference + measured + 1)), growth },
-    warmupReadings: Array.from(series.data.subarray(1, 1 + warmupReadings)),
+    warmupReadings: Array.from(series.data.subarray(1, 1 + warmupRun)),
     nextCycle: measuredCycle + measured,
     durationMs: now() - started,
   }
@@ -175,48 +177,49 @@ function collectionsGrown(census: ReturnType<typeof takeCensus>, cycles: number,
  * of it before its growth read 0. Its one-time costs still land in its bill: retained compares the
  * candidate's end with the baseline's, across the candidate's warm-up.
  */
-export async function measureBudget(block: Block, plan: MeasurePlan, probe: HeapProbe, progress = new CheckProgress()): Promise<BudgetMeasurement> {
+export async function measureBudget(block: Block, plan: MeasurePlan, probe: HeapProbe, progress?: CheckProgress): Promise<BudgetMeasurement> {
   const { cycles } = plan
-  const maxWarmup = warmupLength(plan.warmup)
-  const { started, series, warmupRun, warmupReadings, reference, measuredCycle } = await warmUp(block, plan, probe, 2 * cycles + 2 + maxWarmup, progress)
+  const maxWarmup = plan.warmup * WARMUP_EXTENSION
+  const { started, series, warmupRun, reference, measuredCycle } = await warmUp(block, plan, probe, 2 * cycles + 2 + maxWarmup, progress)
   // Everything the three loops need exists before the baseline's first reading: made between the
   // loops, it would be new in the candidate's readings and snapshots, and read as the feature's.
   const baselineContexts = makeContexts(false, measuredCycle, cycles)
   const candidateContexts = makeContexts(true, measuredCycle + cycles, maxWarmup + cycles)
   const sampler = plan.keptSites ? openKeptSampler() : undefined
-  const baselineLoop: CycleOptions = { progress }
-  const candidateLoop: CycleOptions = { progress, first: 0, count: cycles }
-  const candidateWarmup: WarmupRun = { uncollected: 0, collected: 0 }
-  const candidateWarmupPlan: WarmupPlan = { warmup: plan.warmup, ...(plan.candidateWarmup !== undefined && { fixed: plan.candidateWarmup }), collected: 'all' }
-  const candidateWarmsUp = (plan.candidateWarmup ?? plan.warmup) > 0
+  const baselineLoop: CycleOptions = { progress: progress ?? new CheckProgress() }
+  const fixedWarmup = plan.candidateWarmup
+  const warmupLoop: CycleOptions = { progress: baselineLoop.progress!, stopWhenQuiet: fixedWarmup ?? plan.warmup, first: 0, count: fixedWarmup ?? maxWarmup }
+  const candidateLoop: CycleOptions = { progress: baselineLoop.progress!, first: 0, count: cycles }
   if (plan.snapshotDir) {
     baselineLoop.snapshots = snapshotSchedule(plan.snapshotDir, [0, cycles], ['start', 'baseline-end'])
     candidateLoop.snapshots = snapshotSchedule(plan.snapshotDir, [cycles], ['candidate-end'])
   }
   let kept: KeptSites | undefined
-  const candidateWarmupAt = reference + cycles + 1
+  let candidateWarmupRun = 0
+  let candidateStart = 0
   try {
     // Before the baseline's first reading, not between the variants: starting the sampler leaves
     // about 1.1 kB on the heap for as long as it runs, which must be in both variants' readings.
     await sampler?.start()
     await runCycles(block, baselineContexts, probe, series, reference, baselineLoop)
-    if (candidateWarmsUp) await warmUpVariant(block, candidateContexts, probe, series, candidateWarmupAt, candidateWarmupPlan, candidateWarmup, progress)
-    // Small integers written over others: nothing is allocated between the loops.
-    candidateLoop.first = candidateWarmup.uncollected + candidateWarmup.collected
-    await runCycles(block, candidateContexts, probe, series, candidateWarmsUp ? candidateWarmupAt + candidateWarmup.collected + 1 : candidateWarmupAt, candidateLoop)
+
+    const candidateWarmupAt = reference + cycles + 1
+    candidateWarmupRun = warmupLoop.stopWhenQuiet === 0 ? 0 : await runCycles(block, candidateContexts, probe, series, candidateWarmupAt, warmupLoop)
+    candidateStart = warmupLoop.stopWhenQuiet === 0 ? candidateWarmupAt : candidateWarmupAt + candidateWarmupRun + 1
+    // A small integer written over another: nothing is allocated between the loops.
+    candidateLoop.first = candidateWarmupRun
+    await runCycles(block, candidateContexts, probe, series, candidateStart, candidateLoop)
     kept = await sampler?.stop()
   } finally {
     // A loop cut short (the block threw, the check was abandoned) must not leave the profiler running.
     sampler?.close()
   }
 
-  const candidateWarmupRun = candidateWarmup.uncollected + candidateWarmup.collected
-  const candidateStart = candidateWarmsUp ? candidateWarmupAt + candidateWarmup.collected + 1 : candidateWarmupAt
   const baselineSchedule = baselineLoop.snapshots
   const candidateSchedule = candidateLoop.snapshots
   // Without a warm-up the candidate's first cycle takes its one-time costs: its fit starts after that
   // cycle, so the step is not mistaken for a trend.
-  const candidateFit = candidateWarmsUp ? { start: candidateStart, points: cycles + 1 } : { start: candidateStart + 1, points: cycles }
+  const candidateFit = warmupLoop.stopWhenQuiet === 0 ? { start: candidateStart + 1, points: cycles } : { start: candidateStart, points: cycles + 1 }
   return {
     kind: 'budget',
     ...plan,
@@ -233,7 +236,7 @@ export async function measureBudget(block: Block, plan: MeasurePlan, probe: Heap
       growth: estimateGrowth(series, candidateFit.start, candidateFit.points),
     },
     retained: estimateRetained(series.data, reference, candidateFit, cycles, candidateWarmupRun + cycles),
-    warmupReadings: Array.from(series.data.subarray(1, 1 + warmupReadings)),
+    warmupReadings: Array.from(series.data.subarray(1, 1 + warmupRun)),
     nextCycle: measuredCycle + cycles + candidateWarmupRun + cycles,
     durationMs: now() - started,
   }

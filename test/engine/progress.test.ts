@@ -2,9 +2,8 @@ import { describe, expect, test } from 'vitest'
 import { measureAllocations } from '../../src/engine/allocations/index.ts'
 import type { CycleContext, HeapProbe } from '../../src/engine/cycles.ts'
 import { measureBudget, measureLeak } from '../../src/engine/measure.ts'
-import { makeContexts } from '../../src/engine/cycles.ts'
+import { makeContexts, runCycles, runUncollected } from '../../src/engine/cycles.ts'
 import { createSeries } from '../../src/engine/heap-reading.ts'
-import { warmUpVariant } from '../../src/engine/warmup.ts'
 import { now } from '../../src/engine/own-timers.ts'
 import { CheckAborted, CheckProgress, describeProgress, describeTimeSpent, Loop, Pass } from '../../src/engine/progress.ts'
 
@@ -72,7 +71,12 @@ describe('a check that hangs says where, and stops when aborted', () => {
     for (const [at, where] of [[2, 'warm-up cycle 3 ({ enabled: false, cycle: 2 })'], [8, 'warm-up cycle 9 ({ enabled: false, cycle: 8 })']] as const) {
       const progress = new CheckProgress()
       const { block, hanging, release } = hangingBlock(at)
-      const warming = warmUpVariant(block, makeContexts(false, 0, 30), probe, createSeries(40), 0, { warmup: 10, collected: 6 }, { uncollected: 0, collected: 0 }, progress)
+      // The allocation pass's warm-up: 4 cycles uncollected, then 6 collected, over one array of contexts.
+      const contexts = makeContexts(false, 0, 30)
+      const warming = (async () => {
+        const ran = await runUncollected(block, contexts, probe, { progress, stopWhenQuiet: 4, count: 4 })
+        await runCycles(block, contexts, probe, createSeries(10), 0, { progress, first: ran, stopWhenQuiet: 6, count: 6 })
+      })()
       await hanging
       expect(describeProgress(progress, 'leak', 5)).toBe(`${where}, whose block's promise had not settled`)
       progress.aborted = true

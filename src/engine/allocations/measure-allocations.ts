@@ -1,11 +1,9 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { collectAndRead, makeContexts, type Block, type CycleContext, type HeapProbe } from '../cycles.ts'
-import { blockFailure } from '../block-failure.ts'
+import { callBlock, collectAndRead, makeContexts, runCycles, runUncollected, type Block, type CycleContext, type HeapProbe } from '../cycles.ts'
 import { createHeapProbe } from '../heap-probe.ts'
 import { createSeries } from '../heap-reading.ts'
-import type { MeasurePlan } from '../measure.ts'
-import { COLLECTED_WARMUP, warmupLength, warmUpVariant, type WarmupRun } from '../warmup.ts'
+import { WARMUP_EXTENSION, type MeasurePlan } from '../measure.ts'
 import { CheckProgress, Loop } from '../progress.ts'
 import { settle } from '../settle.ts'
 import { obtainScavenge } from '../full-gc.ts'
@@ -102,7 +100,7 @@ export interface AllocationVariant {
 export interface AllocationMeasurement extends AllocationPlan {
   kind: 'allocations'
   samplingInterval: number
-  /** Warm-up cycles actually run (`enabled: false`, unsampled): up to WARMUP_EXTENSION times `warmup`, until V8 stops compiling (warmup.ts). */
+  /** Warm-up cycles actually run (`enabled: false`, unsampled): up to WARMUP_EXTENSION times `warmup`, until V8 stops compiling. */
   warmupRun: number
   /** One past the last `cycle` the block received: where a further run over the same block starts. */
   nextCycle: number
@@ -183,9 +181,7 @@ export async function measureAllocations(
   const scavenge = obtainScavenge()
   const progress = options.progress ?? new CheckProgress()
   const firstCycle = plan.firstCycle ?? 0
-  const ran: WarmupRun = { uncollected: 0, collected: 0 }
-  if (warmup > 0) await warmUpVariant(block, makeContexts(false, firstCycle, warmupLength(warmup)), probe, createSeries(1 + warmupLength(warmup)), 0, { warmup, collected: COLLECTED_WARMUP }, ran, progress)
-  const warmupRun = ran.uncollected + ran.collected
+  const warmupRun = warmup === 0 ? 0 : await warmUp(block, makeContexts(false, firstCycle, warmup * WARMUP_EXTENSION), probe, warmup, progress)
   const measuredCycle = firstCycle + warmupRun
 
   const sampler = openHeapSampler()
@@ -220,6 +216,27 @@ export async function measureAllocations(
     extraPeakRange: { low, high },
     durationMs: now() - started,
   }
+}
+
+/**
+ * Warm-up cycles of this pass that end with a full GC, as measured cycles do: the last of its
+ * warm-up; the rest run without one (runUncollected), since compiling the block needs calls, not
+ * collections. Six, because V8 flushes the bytecode of a function unused over 6 full GCs
+ * (--bytecode-old-age): code only the first calls ran is dropped here, not in the measured cycles.
+ * Only this pass, which reads sampled allocations, warms up so: before the passes that read the
+ * heap, uncollected cycles (6 to 14 of 20 tried) moved clean budgets' retained from +0.8 kB to -1 to
+ * -2.4 kB and steady leaks 50-80 B/cycle high, where this pass's volumes did not move
+ * (bench/RESULTS.md, issue 14).
+ */
+export const COLLECTED_WARMUP = 6
+
+/** Warm-up: at least `warmup` cycles (more while V8 compiles), the last COLLECTED_WARMUP of them collected. Returns the cycles run. */
+async function warmUp(block: Block, contexts: readonly CycleContext[], probe: HeapProbe, warmup: number, progress: CheckProgress): Promise<number> {
+  const collected = Math.min(COLLECTED_WARMUP, warmup)
+  const uncollected = warmup - collected
+  const ran = uncollected === 0 ? 0 : await runUncollected(block, contexts, probe, { progress, stopWhenQuiet: uncollected, count: uncollected * WARMUP_EXTENSION })
+  const series = createSeries(1 + collected * WARMUP_EXTENSION)
+  return ran + (await runCycles(block, contexts, probe, series, 0, { progress, first: ran, stopWhenQuiet: collected, count: collected * WARMUP_EXTENSION }))
 }
 
 interface VariantRun {
@@ -260,13 +277,7 @@ async function runVariant(
     const context = contexts[i]!
     const window = openPeakWindow()
     try {
-      progress.enterBlock(i, context)
-      try {
-        await progress.returnedFromBlock(block(context))
-      } catch (thrown) {
-        throw blockFailure(thrown, progress, progress.returned === 1)
-      }
-      progress.leaveBlock()
+      await callBlock(block, context, progress, i)
       await settle()
       probe.gc()
     } finally {
