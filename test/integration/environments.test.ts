@@ -18,15 +18,23 @@ describe.each(['v8', 'istanbul'] as const)('coverage %s', (provider) => {
     const budget = run.errors['a candidate keeping one Session a cycle breaks the default leak limit']!
     const lines = budget.split('\n')
     expect(lines[0]).toBe('memory budget "store" exceeded (20 cycles without, 20 with)')
-    const count = Number(/^ {2}objects {3}candidate keeps Session x(\d+) {2}\(1 per cycle, [\d.]+ k?B\)$/.exec(lines[1]!)?.[1])
-    expect(count).toBeGreaterThanOrEqual(39)
-    expect(count).toBeLessThanOrEqual(81)
-    expect(lines[2]).toMatch(/^ {12}held by \(closure\) -> open: Array -> \[\d+\]: Session {2}\(one retains \d+ B\)$/)
+    // The candidate's growth (a 64 B Session and its slot in a growing array) is near the floor of
+    // heap statistics: whether the slope reads steady depends on where the array's backing store
+    // grows within the 20 cycles read, so its leak line breaks the limit in some runs and is within
+    // in others. The objects line is there in both.
+    const leakLine = /^ {2}leak {6}candidate grows [\d.]+ B\/cycle > 0 B\/cycle {2}\(±[\d.]+ B\/cycle\)$/
+    const objects = leakLine.test(lines[1]!) ? 2 : 1
+    const count = Number(/^ {2}objects {3}candidate keeps Session x(\d+) {2}\(1 per cycle, [\d.]+ k?B\)$/.exec(lines[objects]!)?.[1])
+    expect(count, budget).toBeGreaterThanOrEqual(39)
+    expect(count, budget).toBeLessThanOrEqual(81)
+    expect(lines[objects + 1]).toMatch(/^ {12}held by \(closure\) -> open: Array -> \[\d+\]: Session {2}\(one retains \d+ B\)$/)
     expect(budget).toMatch(/\n {2}within {4}retained [\d.]+ k?B \(from heap snapshots\), limit 600 kB\n/)
     // The baseline opens a Session a cycle and drops it: clean.
     // A slope above 0 that is within says why (not steady, under the floor of heap statistics).
     expect(budget).toMatch(/\n {2}within {4}leak of baseline -?[\d.]+ B\/cycle \(±[\d.]+ B\/cycle\), limit 0 B\/cycle(; [^\n]+)?\n/)
-    expect(budget).toMatch(/\n {2}within {4}leak of candidate \d+ B\/cycle \(±[\d.]+ B\/cycle\), limit 0 B\/cycle(; [^\n]+)?\n/)
+    const candidateWithin = /\n {2}within {4}leak of candidate \d+ B\/cycle \(±[\d.]+ B\/cycle\), limit 0 B\/cycle(; [^\n]+)?\n/
+    if (objects === 2) expect(budget).not.toMatch(candidateWithin)
+    else expect(budget).toMatch(candidateWithin)
 
     const block = run.errors['a block keeping one Session a cycle leaks']!.split('\n')
     expect(block[0]).toMatch(/^block leaks memory \(20 cycles after \d+ warm-up\)$/)
