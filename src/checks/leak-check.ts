@@ -1,4 +1,4 @@
-import type { Block, HeapProbe } from '../engine/cycles.ts'
+import { QUIET_CYCLES, type Block, type HeapProbe } from '../engine/cycles.ts'
 import { measureLeak, type LeakMeasurement, type MeasurePlan } from '../engine/measure.ts'
 import { CheckProgress, Pass } from '../engine/progress.ts'
 import type { GrowthEstimate } from '../engine/growth.ts'
@@ -15,6 +15,13 @@ import { inSnapshotDir, judgeWithObjects, snapshotRefusal, type SnapshotOptions 
 export function growthUnsettled(growth: GrowthEstimate, limit: number): boolean {
   return growth.perCycle > Math.max(limit, NOISE_FLOOR) && !isLeaking(growth, limit)
 }
+
+/**
+ * Warm-up of the second run, the one with heap snapshots: the block has run through the first run's
+ * warm-up and measured cycles already, so this is the least that still says V8 is quiet (QUIET_CYCLES
+ * cycles without compiling), and it goes on, up to WARMUP_EXTENSION times as long, while V8 is not.
+ */
+export const REWARM_CYCLES = QUIET_CYCLES
 
 /**
  * `toLeakMemory`: a run on heap statistics, extended up to RUN_EXTENSION times while its growth is
@@ -49,8 +56,10 @@ export async function runLeakCheck(
     progress.pass = Pass.snapshots
     // Its cycles continue the first run's numbering: `cycle` is unique within one call, and a block
     // that keys a cache by it must not find the first run's entries and read flat.
-    // As many cycles as the first run measured, its extension included.
-    const second = await measureLeak(block, { ...plan, cycles: measurement.cycles, snapshotDir, firstCycle: measurement.nextCycle, census: true }, probe, progress)
+    // As many cycles as the first run measured, its extension included, after a warm-up of
+    // REWARM_CYCLES: the first run's cycles compiled the block, so this one only waits for V8 to be quiet.
+    const warmup = Math.min(plan.warmup, REWARM_CYCLES)
+    const second = await measureLeak(block, { ...plan, warmup, cycles: measurement.cycles, snapshotDir, firstCycle: measurement.nextCycle, census: true }, probe, progress)
     progress.pass = Pass.analysis
     const judged = await judgeWithObjects(
       [{ subject: 'block', name: 'block', before: second.snapshots!.start, after: second.snapshots!.end, collections: second.collections ?? [] }],

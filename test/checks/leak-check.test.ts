@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { growthUnsettled, runLeakCheck } from '../../src/checks/leak-check.ts'
+import { growthUnsettled, REWARM_CYCLES, runLeakCheck } from '../../src/checks/leak-check.ts'
 import type { HeapProbe } from '../../src/engine/cycles.ts'
 import type { GrowthEstimate } from '../../src/engine/growth.ts'
 
@@ -24,23 +24,41 @@ describe('growthUnsettled: when toLeakMemory measures on', () => {
   })
 })
 
+/** A probe that reads 1 kB per entry of `cache`, and V8 never compiling. */
+function cacheProbe(cache: Map<number, unknown>): HeapProbe {
+  return {
+    gc: () => {},
+    read: (series, index) => {
+      series.data[index] = 1_000_000 + 1024 * cache.size
+      series.code[index] = 0
+    },
+    code: () => 0,
+  }
+}
+
+describe('runLeakCheck: the run with heap snapshots', () => {
+  test(`warms up ${REWARM_CYCLES} cycles, not the first run's 20: the first run compiled the block`, async () => {
+    const cache = new Map<number, number[]>()
+    let calls = 0
+    const outcome = await runLeakCheck(({ cycle }) => {
+      calls++
+      cache.set(cycle, new Array(100).fill(cycle))
+    }, { cycles: 10, warmup: 20, leak: 0 }, cacheProbe(cache))
+    expect(outcome.secondRun).toBe(true)
+    expect(outcome.measurement.warmupRun).toBe(20)
+    expect(calls).toBe(20 + 10 + REWARM_CYCLES + 10)
+  }, 60_000)
+})
+
 describe('runLeakCheck: `cycle` is unique within one call', () => {
   test('a leak through a cache keyed by `cycle` still leaks in the run with heap snapshots, and fails', async () => {
     // The cache holds real objects (the snapshots see them); the probe reads 1 kB per entry.
     const cache = new Map<number, number[]>()
     const seen: number[] = []
-    const probe: HeapProbe = {
-      gc: () => {},
-      read: (series, index) => {
-        series.data[index] = 1_000_000 + 1024 * cache.size
-        series.code[index] = 0
-      },
-      code: () => 0,
-    }
     const outcome = await runLeakCheck(({ cycle }) => {
       seen.push(cycle)
       if (!cache.has(cycle)) cache.set(cycle, new Array(100).fill(cycle))
-    }, { cycles: 10, warmup: 5, leak: 0 }, probe)
+    }, { cycles: 10, warmup: 5, leak: 0 }, cacheProbe(cache))
     expect(new Set(seen).size).toBe(seen.length)
     expect(seen).toEqual(Array.from({ length: seen.length }, (_, i) => i))
     expect(outcome.secondRun).toBe(true)
