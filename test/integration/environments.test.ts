@@ -18,10 +18,10 @@ describe.each(['v8', 'istanbul'] as const)('coverage %s', (provider) => {
     const budget = run.errors['a candidate keeping one Session a cycle breaks the default leak limit']!
     const lines = budget.split('\n')
     expect(lines[0]).toBe('memory budget "store" exceeded (20 cycles without, 20 with)')
-    // The candidate's growth (a 64 B Session and its slot in a growing array) is near the floor of
-    // heap statistics: whether the slope reads steady depends on where the array's backing store
-    // grows within the 20 cycles read, so its leak line breaks the limit in some runs and is within
-    // in others. The objects line is there in both.
+    // The candidate's growth (a 64 B Session and its slot in a growing array, whose store grows in
+    // steps) is near the floor of heap statistics: heap statistics call it a leak in some runs (about
+    // 1 in 3 under istanbul, always as 87.1 ±23.1 B/cycle) and not in others. A true verdict both
+    // ways; the objects line is there in both.
     const leakLine = /^ {2}leak {6}candidate grows [\d.]+ B\/cycle > 0 B\/cycle {2}\(±[\d.]+ B\/cycle\)$/
     const objects = leakLine.test(lines[1]!) ? 2 : 1
     const count = Number(/^ {2}objects {3}candidate keeps Session x(\d+) {2}\(1 per cycle, [\d.]+ k?B\)$/.exec(lines[objects]!)?.[1])
