@@ -225,10 +225,11 @@ export async function measureAllocations(
  * (--bytecode-old-age): code only the first calls ran is dropped here, not in the measured cycles.
  * Only this pass, which reads sampled allocations, warms up so: before the passes that read the
  * heap, uncollected cycles (6 to 14 of 20 tried) moved clean budgets' retained from +0.8 kB to -1 to
- * -2.4 kB and steady leaks 50-80 B/cycle high, where this pass's volumes did not move
- * (bench/RESULTS.md, issue 14).
+ * -2.4 kB and steady leaks 50-80 B/cycle high, where this pass's volumes did not move; run inside
+ * runCycles instead (the GC skipped, the reading kept), they raised clean budgets' retained by 0.7-1
+ * kB and, here, a 10 MB garbage block's extra peak to +2 MB ± 2 MB (bench/RESULTS.md, issue 14).
  */
-export const COLLECTED_WARMUP = 6
+const COLLECTED_WARMUP = 6
 
 /** Warm-up: at least `warmup` cycles (more while V8 compiles), the last COLLECTED_WARMUP of them collected. Returns the cycles run. */
 async function warmUp(block: Block, contexts: readonly CycleContext[], probe: HeapProbe, warmup: number, progress: CheckProgress): Promise<number> {
