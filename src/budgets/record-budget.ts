@@ -236,7 +236,7 @@ export interface LeakNotRecorded {
  * The leaks of one check, by variant: each broken leak limit. The judge calls a leak only on
  * evidence (judge.ts): objects kept every cycle, or growth above the limit with 95% confidence,
  * steady in both halves and above the noise floor; growth it excuses (one half flat, under the
- * floor, no new object in the snapshots) is not over, and so never a leak here.
+ * floor, no new object or none twice in the snapshots) is not over, and so never a leak here.
  *
  * `-u` never records a leak as allowed: it would accept the very regression the check is for (a
  * hand-set `leak: 0 B` once became `120 B/cycle`). The check fails under `-u` and says how to allow

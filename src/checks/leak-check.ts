@@ -2,7 +2,7 @@ import { QUIET_CYCLES, type Block, type HeapProbe } from '../engine/cycles.ts'
 import { measureLeak, type LeakMeasurement, type MeasurePlan } from '../engine/measure.ts'
 import { CheckProgress, Pass } from '../engine/progress.ts'
 import type { GrowthEstimate } from '../engine/growth.ts'
-import { isLeaking, judgeLeak, keepsNothing, NOISE_FLOOR, needsObjectEvidence } from '../verdict/judge.ts'
+import { isLeaking, judgeLeak, keepsNothingTwice, NOISE_FLOOR, needsObjectEvidence } from '../verdict/judge.ts'
 import { timesOf, type CheckOutcome } from './outcome.ts'
 import { inSnapshotDir, judgeWithObjects, snapshotRefusal, type SnapshotOptions } from './snapshot-run.ts'
 
@@ -29,8 +29,9 @@ export const REWARM_CYCLES = QUIET_CYCLES
  * name what is kept and where) or when the heap grows steadily by less than heap statistics can
  * call (an object kept every cycle is a leak whatever its size). A leak recurs every cycle, so the
  * second run sees it again; a clean block costs one run and no snapshot. The first run's failure
- * stands, the second explaining it, unless the second run's snapshots found nothing new held at all:
- * then what the first read was V8's own growth (a fresh worker's feedback and inline caches).
+ * stands, the second explaining it, unless the second run's snapshots found nothing new held at all
+ * (what the first read was V8's own growth: a fresh worker's feedback and inline caches) or nothing
+ * held twice (a one-off step).
  * Both runs count every Map, Set and Array around their measured cycles: one that gained an entry
  * a cycle fails the first run and is confirmed, and named, by the second. `progress` says which
  * run and cycle are under way; setting its `aborted` stops the check.
@@ -65,9 +66,10 @@ export async function runLeakCheck(
       [{ subject: 'block', name: 'block', before: second.snapshots!.start, after: second.snapshots!.end, collections: second.collections ?? [] }],
       (evidence) => judgeLeak(second, plan.leak, evidence),
     )
-    // A first run that read growth, where the second found nothing new held at all: V8's growth.
+    // A first run that read growth, where the second found nothing new held at all (V8's growth) or
+    // nothing held twice (a one-off: a leak steady enough to fail keeps one object in each half).
     // A collection that grew in the first run only (a batch of entries once) is judged by the second.
-    if (verdict.pass || keepsNothing(judged.evidence.block!) || onlyCollections(verdict)) return { measurement: second, ...judged, secondRun: true, otherRun: timesOf(measurement) }
+    if (verdict.pass || keepsNothingTwice(judged.evidence.block!) || onlyCollections(verdict)) return { measurement: second, ...judged, secondRun: true, otherRun: timesOf(measurement) }
     return { measurement, verdict, evidence: judged.evidence, analysisMs: judged.analysisMs, secondRun: true, otherRun: timesOf(second) }
   }, progress)
 }

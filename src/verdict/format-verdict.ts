@@ -25,6 +25,7 @@ export const EXCUSES: Record<NonNullable<Finding['excused']>, string> = {
   unsteady: 'not steady: one half of the cycles did not grow past the limit',
   'noise floor': `steady, but under the ${formatRate(NOISE_FLOOR)} that heap statistics call on their own`,
   'no objects': "heap snapshots of the same cycles found no new object: V8's own growth",
+  'one-off objects': 'heap snapshots of the same cycles found no object kept twice: a one-off, not growth every cycle',
 }
 
 /** Allocation sites a failing allocation limit lists. */

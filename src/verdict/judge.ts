@@ -60,9 +60,10 @@ export interface Finding {
    * - unsteady: one half of the window did not grow (a one-off step, or growth dying away);
    * - noise floor: steady but under the floor of heap statistics, and no object kept every cycle;
    * - no objects: heap snapshots of the same cycles found no new object at all, so the growth was
-   *   V8's own (feedback, inline caches, compiled code's tables), which snapshots leave out.
+   *   V8's own (feedback, inline caches, compiled code's tables), which snapshots leave out;
+   * - one-off objects: heap snapshots of the same cycles found no object of any name kept twice.
    */
-  excused?: 'unsteady' | 'noise floor' | 'no objects'
+  excused?: 'unsteady' | 'noise floor' | 'no objects' | 'one-off objects'
 }
 
 /** What the allocation pass measured, with the candidate's extra split by the budget's `sites.direct`. */
@@ -128,6 +129,18 @@ export function needsObjectEvidence(growth: GrowthEstimate, limit: number): bool
  */
 export function keepsNothing(phase: PhaseAnalysis): boolean {
   return phase.groups.length === 0 && (phase.collections?.length ?? 0) === 0
+}
+
+/**
+ * Heap snapshots around a phase found no object of any name kept twice, and no collection that grew:
+ * a one-off, not a leak. Growth steady enough to be called a leak grew in both halves of the window,
+ * so whatever kept it kept at least two objects over the same cycles; one of a name is a step (Node's
+ * Buffer pool swapped for a fresh one while something else still held a slice of the old, in
+ * vmForks). Counted over every new object held, folded or not, so that 20 objects in one new array
+ * count 20.
+ */
+export function keepsNothingTwice(phase: PhaseAnalysis): boolean {
+  return (phase.instances ?? phase.groups).every((group) => group.count < 2) && (phase.collections?.length ?? 0) === 0
 }
 
 /** A first run's retained figure (heap statistics), and where what its candidate held was allocated. */
@@ -339,5 +352,6 @@ function leakFinding(subject: Subject, growth: GrowthEstimate, limit: number, ph
   if (!growsSteadily(growth, limit)) return { ...finding, excused: 'unsteady' }
   if (!isLeaking(growth, limit)) return { ...finding, excused: 'noise floor' }
   if (phase && keepsNothing(phase)) return { ...finding, excused: 'no objects' }
+  if (phase && keepsNothingTwice(phase)) return { ...finding, excused: 'one-off objects' }
   return { ...finding, over: true }
 }

@@ -332,6 +332,26 @@ describe('object evidence from heap snapshots', () => {
     )
   })
 
+  test('steady growth in which heap snapshots found no object kept twice is a one-off, not a leak', () => {
+    // vmForks (CI): Node swapped its Buffer pool while a slice of the old one was held elsewhere.
+    const steady = leakMeasurement({ ...growth(128, 0, [510, 32]), low: 26 })
+    const oneOff = { block: { ...phase('block', [group('ArrayBuffer', 1, 65_700), group('Buffer', 1, 104)]), instances: [group('ArrayBuffer', 1, 65_700), group('Buffer', 1, 104)] } }
+    expect(judgeLeak(steady, 0).pass).toBe(false)
+    const verdict = judgeLeak(steady, 0, oneOff)
+    expect(verdict.pass).toBe(true)
+    expect(formatLeakVerdict(verdict, steady, { evidence: oneOff }).split('\n')[1]).toBe(
+      '  within    leak of block 128 B/cycle (±102 B/cycle), limit 0 B/cycle; heap snapshots of the same cycles found no object kept twice: a one-off, not growth every cycle',
+    )
+  })
+
+  test('two objects of a name kept over the cycles, or two inside one new object, are growth: the leak stands', () => {
+    const steady = leakMeasurement({ ...growth(128, 0, [510, 32]), low: 26 })
+    const twice = { block: phase('block', [group('ArrayBuffer', 2, 131_400)]) }
+    expect(judgeLeak(steady, 0, twice).findings[0]).toMatchObject({ key: 'leak', over: true })
+    const inOneArray = { block: { ...phase('block', [group('Array', 1, 300)]), instances: [group('Entry', 2, 200), group('Array', 1, 300)] } }
+    expect(judgeLeak(steady, 0, inOneArray).findings[0]).toMatchObject({ key: 'leak', over: true })
+  })
+
   test('the ± of a leak is the side of its interval that decides: an over verdict never shows a ± that holds the limit', () => {
     const asymmetric = leakMeasurement({ ...growth(695, 0), low: 90, high: 2_200 })
     const verdict = judgeLeak(asymmetric, 0)
