@@ -16,13 +16,29 @@ export interface CycleContext {
 
 export type Block = (context: CycleContext) => unknown
 
-/** How the engine touches the heap: injectable so statistics and protocol can be tested without V8. */
+/**
+ * How the engine touches the heap it measures: the one port between the engine and an isolate. In a
+ * Node worker it is V8's own API, synchronous (heap-probe.ts); a browser page's heap is reached over
+ * the DevTools protocol, one round trip a call (cdp-probe.ts), so each call may return a promise.
+ * The loop awaits only what is a promise: the Node path runs as it always did. Injectable, so that
+ * statistics and protocol can be tested without V8.
+ */
 export interface HeapProbe {
-  gc: FullGc
+  /** A full GC of the measured heap, verified full. */
+  gc: FullGc | (() => Promise<void>)
   /** Records the post-GC heap into series at index. */
-  read: (series: HeapSeries, index: number) => void
-  /** Bytes of JIT code and bytecode now, with no GC before: what warm-up watches between collections. */
+  read: (series: HeapSeries, index: number) => void | Promise<void>
+  /** Bytes of JIT code and bytecode now, with no GC before: what warm-up watches between collections (0 where unknown). */
   code: () => number
+  /** Writes a heap snapshot of the measured heap to `file`; V8's own writer of this isolate when absent. */
+  writeSnapshot?: (file: string) => void | Promise<void>
+  /** Counts `read` records beside the heap (HeapSeries.counts), when it reads any. */
+  counts?: readonly string[]
+  /**
+   * The heap measured is another isolate's (a browser page): what reads this isolate from inside
+   * (the collection census, the allocation sampler) does not apply to it.
+   */
+  remote?: boolean
 }
 
 /** Heap snapshots to write during the loop, each straight after a reading. */
@@ -152,7 +168,7 @@ export async function callBlock(block: Block, context: CycleContext, progress: C
   progress.leaveBlock()
 }
 
-/** Adds the same offset to `points` readings from `from`, in place. */
+/** Adds the same offset to `points` readings from `from`, in place. Counts need none: the tool between loops adds no DOM node. */
 function shiftReadings(series: HeapSeries, from: number, points: number, data: number, code: number): void {
   for (let i = from; i < from + points; i++) {
     series.data[i]! += data
@@ -162,8 +178,10 @@ function shiftReadings(series: HeapSeries, from: number, points: number, data: n
 
 export async function collectAndRead(probe: HeapProbe, series: HeapSeries, index: number): Promise<void> {
   await settle()
-  probe.gc()
-  probe.read(series, index)
+  const collecting = probe.gc()
+  if (collecting) await collecting
+  const reading = probe.read(series, index)
+  if (reading) await reading
 }
 
 /**
@@ -172,7 +190,8 @@ export async function collectAndRead(probe: HeapProbe, series: HeapSeries, index
  */
 async function snapshotAndReread(probe: HeapProbe, series: HeapSeries, index: number, schedule: SnapshotSchedule, which: number): Promise<void> {
   const started = now()
-  v8.writeHeapSnapshot(schedule.files[which]!)
+  const writing = probe.writeSnapshot ? probe.writeSnapshot(schedule.files[which]!) : v8.writeHeapSnapshot(schedule.files[which]!)
+  if (writing instanceof Promise) await writing
   await collectAndRead(probe, series, index)
   schedule.writeMs += now() - started
 }

@@ -22,10 +22,17 @@ export interface HeapSeries {
   data: Float64Array
   /** Bytes of JIT code and bytecode: not counted, but a change marks a cycle where V8 was compiling. */
   code: Float64Array
+  /**
+   * Counts the probe reads beside the heap, by name (HeapProbe.counts): a browser page's DOM nodes
+   * and JS event listeners, exact after a full GC. Absent in a Node worker.
+   */
+  counts?: Record<string, Float64Array>
 }
 
-export function createSeries(length: number): HeapSeries {
-  return { data: new Float64Array(length), code: new Float64Array(length) }
+export function createSeries(length: number, countNames: readonly string[] = []): HeapSeries {
+  const series: HeapSeries = { data: new Float64Array(length), code: new Float64Array(length) }
+  if (countNames.length > 0) series.counts = Object.fromEntries(countNames.map((name) => [name, new Float64Array(length)]))
+  return series
 }
 
 /**

@@ -60,6 +60,16 @@ export interface VariantMeasurement {
   /** Post-GC bytes: before the variant's first measured cycle, then after each. */
   readings: number[]
   growth: GrowthEstimate
+  /** The probe's counts over the same cycles (a browser page's DOM nodes, listeners), by name. */
+  counts?: Record<string, CountGrowth>
+}
+
+/** How a count read after each cycle moved over the measured cycles. */
+export interface CountGrowth {
+  /** Fitted like the heap's bytes, in units of the count per cycle. */
+  growth: GrowthEstimate
+  first: number
+  last: number
 }
 
 interface Common extends MeasurePlan {
@@ -106,7 +116,7 @@ export interface BudgetMeasurement extends Common {
 async function warmUp(block: Block, plan: MeasurePlan, probe: HeapProbe, measured: number, progress?: CheckProgress) {
   const started = now()
   const maxWarmup = plan.warmup * WARMUP_EXTENSION
-  const series = createSeries(2 + maxWarmup + measured)
+  const series = createSeries(2 + maxWarmup + measured, probe.counts)
   // Warm-up runs on, up to maxWarmup, until V8 stops compiling: tier-up keeps adding feedback and
   // code for dozens of cycles in a busy block, and measuring before it settles reads it as growth.
   const firstCycle = plan.firstCycle ?? 0
@@ -133,7 +143,7 @@ export async function measureLeak(block: Block, plan: MeasurePlan, probe: HeapPr
   // Contexts for every cycle the run may extend to, made before its first reading.
   const contexts = makeContexts(false, measuredCycle, maxCycles)
   // Before the loop's first reading and its first snapshot, which then hold the census as old state.
-  const census = plan.census ? takeCensus() : undefined
+  const census = plan.census && !probe.remote ? takeCensus() : undefined
   await runCycles(block, contexts, probe, series, reference, { count: cycles, ...(schedule && { snapshots: schedule }), ...(progress && { progress }) })
   let measured = cycles
   let growth = estimateGrowth(series, reference, measured + 1)
@@ -151,7 +161,7 @@ export async function measureLeak(block: Block, plan: MeasurePlan, probe: HeapPr
     ...(collections && { collections }),
     snapshotMs: schedule?.writeMs ?? 0,
     warmupRun,
-    variant: { readings: Array.from(series.data.subarray(reference, reference + measured + 1)), growth },
+    variant: { readings: Array.from(series.data.subarray(reference, reference + measured + 1)), growth, ...countsOf(series, reference, measured + 1) },
     warmupReadings: Array.from(series.data.subarray(1, 1 + warmupRun)),
     nextCycle: measuredCycle + measured,
     durationMs: now() - started,
@@ -234,6 +244,7 @@ export async function measureBudget(block: Block, plan: MeasurePlan, probe: Heap
     candidate: {
       readings: Array.from(series.data.subarray(candidateStart, candidateStart + cycles + 1)),
       growth: estimateGrowth(series, candidateFit.start, candidateFit.points),
+      ...countsOf(series, candidateFit.start, candidateFit.points),
     },
     retained: estimateRetained(series.data, reference, candidateFit, cycles, candidateWarmupRun + cycles),
     warmupReadings: Array.from(series.data.subarray(1, 1 + warmupRun)),
@@ -249,5 +260,16 @@ function snapshotSchedule(dir: string, after: number[], names: string[]): Snapsh
 }
 
 function variantOf(series: HeapSeries, from: number, points: number): VariantMeasurement {
-  return { readings: Array.from(series.data.subarray(from, from + points)), growth: estimateGrowth(series, from, points) }
+  return { readings: Array.from(series.data.subarray(from, from + points)), growth: estimateGrowth(series, from, points), ...countsOf(series, from, points) }
+}
+
+/** Each count's growth over `points` readings from `from`: compilation does not make DOM nodes, so no cycle is left out. */
+function countsOf(series: HeapSeries, from: number, points: number): Pick<VariantMeasurement, 'counts'> {
+  if (!series.counts) return {}
+  const noCode = new Float64Array(series.data.length)
+  const counts: Record<string, CountGrowth> = {}
+  for (const [name, data] of Object.entries(series.counts)) {
+    counts[name] = { growth: estimateGrowth({ data, code: noCode }, from, points), first: data[from]!, last: data[from + points - 1]! }
+  }
+  return { counts }
 }

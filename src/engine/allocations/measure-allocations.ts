@@ -280,7 +280,8 @@ async function runVariant(
     try {
       await callBlock(block, context, progress, i)
       await settle()
-      probe.gc()
+      const collecting = probe.gc()
+      if (collecting) await collecting
     } finally {
       const reading = window.close()
       scavenge()

@@ -1,0 +1,93 @@
+import { createWriteStream } from 'node:fs'
+import type { HeapProbe } from './cycles.ts'
+import type { HeapSeries } from './heap-reading.ts'
+
+/**
+ * The part of a DevTools protocol session the probe needs: Playwright's CDPSession is one. Events
+ * are only listened to while a snapshot streams in.
+ */
+export interface ProtocolSession {
+  send(method: string, params?: object): Promise<unknown>
+  on(event: string, listener: (params: never) => void): unknown
+  off(event: string, listener: (params: never) => void): unknown
+}
+
+/** The counts Memory.getDOMCounters gives, by the names messages show. */
+export const DOM_COUNTS = ['DOM nodes', 'JS event listeners', 'documents'] as const
+
+interface HeapUsage {
+  usedSize: number
+  /** ArrayBuffers' backing stores (Chromium 124 on): the page's counterpart of Node's external memory. */
+  backingStorageSize?: number
+}
+
+interface DomCounters {
+  nodes: number
+  jsEventListeners: number
+  documents: number
+}
+
+/**
+ * A browser page's heap, probed over the DevTools protocol from outside the page: nothing runs in the
+ * page being measured but the block. Each cycle costs three round trips: one full GC
+ * (HeapProfiler.collectGarbage, verified full when the probe is made), then the V8 heap and the DOM
+ * counters, asked together. The V8 heap's used bytes and ArrayBuffers' backing stores are the data;
+ * Blink's own heap (embedderHeapUsedSize) is left out: it swings by tens of kilobytes with the
+ * page's rendering, and what a leak of DOM keeps there the DOM counters count exactly. The code
+ * spaces cannot be told apart from here: `code` reads 0, and warm-up runs its minimum.
+ */
+export async function createCdpProbe(session: ProtocolSession): Promise<HeapProbe> {
+  await session.send('HeapProfiler.enable')
+  const probe: HeapProbe = {
+    remote: true,
+    counts: DOM_COUNTS,
+    gc: async () => {
+      await session.send('HeapProfiler.collectGarbage')
+    },
+    read: async (series: HeapSeries, index: number) => {
+      const [heap, dom] = (await Promise.all([session.send('Runtime.getHeapUsage'), session.send('Memory.getDOMCounters')])) as [HeapUsage, DomCounters]
+      series.data[index] = heap.usedSize + (heap.backingStorageSize ?? 0)
+      series.code[index] = 0
+      const counts = series.counts
+      if (counts) {
+        counts['DOM nodes']![index] = dom.nodes
+        counts['JS event listeners']![index] = dom.jsEventListeners
+        counts.documents![index] = dom.documents
+      }
+    },
+    code: () => 0,
+    writeSnapshot: (file: string) => streamSnapshot(session, file),
+  }
+  await verifyFullGc(session)
+  return probe
+}
+
+/**
+ * One collectGarbage must leave nothing collectable behind: an object only a WeakRef holds is gone
+ * after it. A page where it is not (a browser that collects young objects only) is refused rather
+ * than measured with garbage in every reading.
+ */
+async function verifyFullGc(session: ProtocolSession): Promise<void> {
+  const key = '__vitestMemoryBudgetGcProbe'
+  await session.send('Runtime.evaluate', { expression: `globalThis.${key} = new WeakRef({ filler: new Array(64).fill(0) }); undefined` })
+  await session.send('HeapProfiler.collectGarbage')
+  const result = (await session.send('Runtime.evaluate', { expression: `(() => { const gone = globalThis.${key}.deref() === undefined; delete globalThis.${key}; return gone })()`, returnByValue: true })) as { result: { value?: unknown } }
+  if (result.result.value !== true) {
+    throw new Error('vitest-memory-budget: HeapProfiler.collectGarbage did not collect an object only a WeakRef held: this browser gives no full GC, and its heap cannot be measured.')
+  }
+}
+
+/** HeapProfiler.takeHeapSnapshot, its chunks written to `file` as they arrive: the page's heap never goes through a string here. */
+async function streamSnapshot(session: ProtocolSession, file: string): Promise<void> {
+  const out = createWriteStream(file)
+  const onChunk = (params: { chunk: string }) => {
+    out.write(params.chunk)
+  }
+  session.on('HeapProfiler.addHeapSnapshotChunk', onChunk as (params: never) => void)
+  try {
+    await session.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false, captureNumericValue: false })
+  } finally {
+    session.off('HeapProfiler.addHeapSnapshotChunk', onChunk as (params: never) => void)
+    await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())))
+  }
+}
