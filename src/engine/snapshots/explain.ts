@@ -124,6 +124,7 @@ export function formatPath(items: readonly PathStep[]): string {
   const firstOwn = items.findIndex((item) => !isInternal(item))
   const start = lastScope >= 0 ? lastScope : Math.max(0, firstOwn)
   const steps: string[] = []
+  let embedderRun = 0
   for (let i = start; i < items.length; i++) {
     const item = items[i]!
     // A scope is shown by the variable that holds the next object, not by a name of its own.
@@ -132,20 +133,34 @@ export function formatPath(items: readonly PathStep[]): string {
     // (for a step after a scope: the scope's variable).
     const edge = i > start ? items[i - 1]!.edge : undefined
     const via = edge === undefined ? '' : edge.type === 'element' || edge.type === 'hidden' ? `[${edge.label}]` : edge.label
+    // A browser's own C++ objects (an event target's listener vectors) can be a dozen steps: a run
+    // of them shows as its first and last.
+    embedderRun = isEmbedder(item) ? embedderRun + 1 : 0
+    if (embedderRun > 2) steps.pop()
+    if (embedderRun === 3) steps.push('...')
     steps.push(via ? `${via}: ${nodeLabel(item)}` : nodeLabel(item))
   }
   return steps.join(' -> ')
+}
+
+/** A browser's own object in the path (Blink's, named with its C++ namespace), not a DOM node a user made. */
+function isEmbedder(item: PathStep): boolean {
+  return item.node.type === 'native' && item.node.name.includes('::')
 }
 
 function nodeLabel(item: PathStep): string {
   const { name, type } = item.node
   if (type === 'closure') return `(closure)${name ? ` ${name}` : ''}`
   if (type.includes('string')) return `(string) ${JSON.stringify(name.length > 24 ? `${name.slice(0, 21)}...` : name)}`
+  // Blink's C++ names carry their template arguments: `blink::HeapVectorBacking<std::pair<...>>`.
+  if (type === 'native' && name.includes('::')) return name.replace(/<.*$/s, '')
   return name || `(${type})`
 }
 
+/** A closure's scope: `system / Context` in Node's snapshots, `system / Context / scope @123` in a browser's. */
 function isScope(item: PathStep | undefined): boolean {
-  return item?.node.name === 'system / Context'
+  const name = item?.node.name
+  return name === 'system / Context' || (name?.startsWith('system / Context / ') ?? false)
 }
 
 function isInternal(item: PathStep): boolean {

@@ -16,6 +16,9 @@
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs'
 import { NOT_A_SNAPSHOT, streamSnapshot, TRUNCATED_TABLE, type SnapshotMeta, type SnapshotSink } from './snapshot-stream.ts'
 
+/** The file's `detachedness` of a DOM node no document holds (1: attached, 0: unknown). */
+const DETACHED = 2
+
 /** Marks "no node" in index arrays. */
 export const NO_NODE = 0xffffffff
 
@@ -37,6 +40,11 @@ export interface HeapGraph {
   readonly nodeId: Uint32Array
   /** Bytes the node itself takes (for native nodes, the off-heap memory V8 or Node reports). */
   readonly nodeSelfSize: Float64Array
+  /**
+   * 1 for a DOM node detached from every document (the file's `detachedness` 2, which a browser's
+   * embedder sets; Node's snapshots say 0, unknown), 0 otherwise.
+   */
+  readonly nodeDetached: Uint8Array
   /** Index of each node's first edge; `nodeCount + 1` entries. */
   readonly firstEdge: Uint32Array
   /** Edge type, as an index into `edgeTypes` ("property", "element", "weak", ...). */
@@ -107,7 +115,7 @@ export function parseHeapGraph(text: string): HeapGraph {
 /** Fills the columns a row at a time, as the stream hands them over; sized by the header's counts when it has them. */
 class GraphBuilder implements SnapshotSink {
   private nodeFieldCount = 0
-  private fields = { nType: 0, nName: 0, nId: 0, nSize: 0, nEdges: 0, eType: 0, eName: 0, eTo: 0 }
+  private fields = { nType: 0, nName: 0, nId: 0, nSize: 0, nEdges: 0, nDetached: -1, eType: 0, eName: 0, eTo: 0 }
   private meta: SnapshotMeta | undefined
   private nodeCount = 0
   private edgeCount = 0
@@ -115,6 +123,7 @@ class GraphBuilder implements SnapshotSink {
   private nodeName = new Uint32Array(0)
   private nodeId = new Uint32Array(0)
   private nodeSelfSize = new Float64Array(0)
+  private nodeDetached = new Uint8Array(0)
   private firstEdge = new Uint32Array(1)
   private edgeType = new Uint8Array(0)
   private edgeNameOrIndex = new Uint32Array(0)
@@ -136,6 +145,7 @@ class GraphBuilder implements SnapshotSink {
       nId: field(meta.node_fields, 'id'),
       nSize: field(meta.node_fields, 'self_size'),
       nEdges: field(meta.node_fields, 'edge_count'),
+      nDetached: meta.node_fields.indexOf('detachedness'),
       eType: field(meta.edge_fields, 'type'),
       eName: field(meta.edge_fields, 'name_or_index'),
       eTo: field(meta.edge_fields, 'to_node'),
@@ -147,13 +157,14 @@ class GraphBuilder implements SnapshotSink {
   nodeRow(values: Float64Array): void {
     const i = this.nodeCount++
     if (i === this.nodeId.length) this.growNodes(2 * i)
-    const { nType, nName, nId, nSize, nEdges } = this.fields
+    const { nType, nName, nId, nSize, nEdges, nDetached } = this.fields
     this.nodeType[i] = values[nType]!
     this.nodeName[i] = values[nName]!
     const id = values[nId]!
     this.nodeId[i] = id
     if (id % 2 === 1 && id > this.maxOddId) this.maxOddId = id
     this.nodeSelfSize[i] = values[nSize]!
+    this.nodeDetached[i] = nDetached >= 0 && values[nDetached] === DETACHED ? 1 : 0
     this.firstEdge[i + 1] = this.firstEdge[i]! + values[nEdges]!
   }
 
@@ -183,6 +194,7 @@ class GraphBuilder implements SnapshotSink {
       nodeName: this.nodeName.subarray(0, nodeCount),
       nodeId: this.nodeId.subarray(0, nodeCount),
       nodeSelfSize: this.nodeSelfSize.subarray(0, nodeCount),
+      nodeDetached: this.nodeDetached.subarray(0, nodeCount),
       firstEdge: this.firstEdge.subarray(0, nodeCount + 1),
       edgeType: this.edgeType.subarray(0, edgeCount),
       edgeNameOrIndex: this.edgeNameOrIndex.subarray(0, edgeCount),
@@ -199,6 +211,7 @@ class GraphBuilder implements SnapshotSink {
     this.nodeName = grown(this.nodeName, capacity)
     this.nodeId = grown(this.nodeId, capacity)
     this.nodeSelfSize = grown(this.nodeSelfSize, capacity)
+    this.nodeDetached = grown(this.nodeDetached, capacity)
     this.firstEdge = grown(this.firstEdge, capacity + 1)
   }
 

@@ -38,6 +38,31 @@ describe('formatPath', () => {
   })
 })
 
+describe("formatPath on a browser's snapshot", () => {
+  test("a scope is named `system / Context / scope @id`: cut as Node's is", () => {
+    expect(formatPath(path([
+      ['', 'closure', 'context', 'internal'],
+      ['system / Context / scope @74497', 'object', 'block', 'context'],
+      ['', 'closure', 'context', 'internal'],
+      ['system / Context / scope @75167', 'object', 'hidden', 'context'],
+      ['Array', 'object', 64, 'element'],
+      ['<div class="tooltip">', 'native'],
+    ]))).toBe('(closure) -> hidden: Array -> [64]: <div class="tooltip">')
+  })
+
+  test("a run of the browser's own C++ objects shows as its first and last, without template arguments", () => {
+    expect(formatPath(path([
+      ['Window / http://localhost:5173', 'native', 23, 'element'],
+      ['blink::EventTargetData', 'native', 1, 'element'],
+      ['blink::HeapVectorBacking<std::pair<blink::AtomicString, cppgc::internal::BasicMember<X>>>', 'native', 5, 'element'],
+      ['blink::BasicHeapVector<blink::internal::HeapCollectionType::kGCed, Y>', 'native', 1, 'element'],
+      ['blink::RegisteredEventListener', 'native', 1, 'element'],
+      ['V8EventListener', 'native', 1, 'element'],
+      ['', 'closure'],
+    ]))).toBe('Window / http://localhost:5173 -> [23]: blink::EventTargetData -> ... -> [1]: blink::RegisteredEventListener -> [1]: V8EventListener -> [1]: (closure)')
+  })
+})
+
 describe('explainObjects', () => {
   // global.__client -> TelemetryClient -> queue: Array -> [0], [1]: TelemetryEvent, each holding its payload string;
   // a WeakRef also points at the first event, and a second, longer, strong path leads to it through a registry.

@@ -7,6 +7,7 @@ import { describe, expect, test } from 'vitest'
 import { matchIds, type HeapGraph } from '../../../src/engine/snapshots/heap-graph.ts'
 import { findNewObjects, type PhaseObjects } from '../../../src/engine/snapshots/new-objects.ts'
 import { newById } from '../../../src/engine/snapshots/rules/new-by-id.ts'
+import { detachedName } from '../../../src/engine/snapshots/rules/user-objects.ts'
 import { GC_ROOTS, GLOBAL, HANDLES, heap, ROOT_LIST, STACK, STRING_TABLE, USER, type EdgeSpec, type NodeSpec } from './synthetic-snapshot.ts'
 
 const MARKER: NodeSpec = { type: 'object', name: 'Marker', id: 999 }
@@ -111,6 +112,30 @@ describe('user-visible objects and their names', () => {
       ['(bigint)', 1, 24],
       ['(symbol)', 1, 24],
     ])
+  })
+})
+
+describe("a browser's snapshot", () => {
+  test('a detached DOM node is new by id and named by its tag and class; attached nodes, other natives and strings of no size are not', () => {
+    const kinds: NodeSpec[] = [
+      { type: 'native', name: '<div class="tooltip" id="tip-7">', id: 1001, size: 120, detachedness: 2 },
+      { type: 'native', name: '<div class="tooltip" id="tip-8">', id: 1003, size: 120, detachedness: 2 },
+      { type: 'native', name: '<li>', id: 1005, size: 96, detachedness: 2 },
+      { type: 'native', name: '<p class="shown">', id: 1007, size: 96, detachedness: 1 },
+      { type: 'native', name: 'blink::EventTargetData', id: 1009, size: 40 },
+      { type: 'string', name: '201', id: 1011, size: 0 },
+    ]
+    const found = find(phase([list(kinds.map((_, i): EdgeSpec => ['element', i, at(i)])), ...kinds], [LIST]))
+    expect(groups(found)).toEqual([
+      ['Detached <div class="tooltip">', 2, 240],
+      ['Detached <li>', 1, 96],
+    ])
+  })
+
+  test('detachedName keeps the tag and the class, so that nodes a leak keeps alike fall in one group', () => {
+    expect(detachedName('<div class="tooltip" id="tip-7" data-x="1">')).toBe('Detached <div class="tooltip">')
+    expect(detachedName('<my-widget id="w">')).toBe('Detached <my-widget>')
+    expect(detachedName('#text')).toBe('Detached #text')
   })
 })
 

@@ -13,6 +13,8 @@ export interface NodeSpec {
   id: number
   size?: number
   edges?: EdgeSpec[]
+  /** A browser's DOM node: 1 attached, 2 detached (0, unknown, when absent). */
+  detachedness?: number
 }
 
 /** Node and edge types as V8 13.6 (Node 24) lists them. */
@@ -56,7 +58,7 @@ export function snapshotText(nodes: NodeSpec[], layout: Layout = V8_13_LAYOUT): 
       id: node.id,
       self_size: node.size ?? 0,
       edge_count: node.edges?.length ?? 0,
-      detachedness: 0,
+      detachedness: node.detachedness ?? 0,
       trace_node_id: 0,
     }
     for (const field of layout.nodeFields) nodeValues.push(values[field]!)
