@@ -277,6 +277,11 @@ function findingText(finding: Finding, cycles: number): string {
       const path = c.path ? `, held by ${code(c.path)}` : ''
       return `${subject} keeps adding to a ${cell(c.name ?? c.kind)} (+${finding.measured} entries, ${perCycle} per cycle, ${c.from} to ${c.to}${path})`
     }
+    case 'countLeak': {
+      const { name, from, to } = finding.counted!
+      const perCycle = ((to - from) / cycles).toFixed(1).replace(/\.0$/, '')
+      return `${subject}'s ${name} ${to - from >= 0 ? '+' : ''}${to - from} (${perCycle} per cycle, ${from} to ${to})${finding.over ? '' : ', not steady'}`
+    }
     case 'peak':
       return `${subject}'s heap peaks ${formatSignedSize(finding.measured)} higher than the baseline's in a typical cycle${plusMinus(formatSize(finding.uncertainty))}; limit ${formatSize(finding.limit)}`
   }

@@ -71,13 +71,13 @@ function findingLines(findings: Finding[], check: CheckCycles, context: MessageC
 }
 
 /**
- * Where the memory is: for a retained or leak limit that went over, the objects the variant left
- * behind, biggest groups first, unless object findings already name them.
+ * Where the memory is: for a retained or leak limit that went over, or a count that grew (DOM nodes),
+ * the objects the variant left behind, biggest groups first, unless object findings already name them.
  */
 function leftBehindLines(over: Finding[], check: CheckCycles, context: MessageContext): string[] {
   const evidence = context.evidence
   if (!evidence || over.some((finding) => finding.group)) return []
-  const subjects: Subject[] = [...new Set(over.filter((f) => f.key === 'retained' || f.key === 'leak').map((f) => f.subject))]
+  const subjects: Subject[] = [...new Set(over.filter((f) => f.key === 'retained' || f.key === 'leak' || f.key === 'countLeak').map((f) => f.subject))]
   return subjects.flatMap((subject) => {
     const groups = evidence[subject]?.groups ?? []
     if (groups.length === 0) return []
@@ -107,6 +107,8 @@ function overLines(finding: Finding, cycles: number, root?: string): string[] {
       return [`  objects   ${finding.subject} keeps ${finding.group!.name} x${measured}  (${groupFigures(finding.group!, cycles)})`, ...samplePath(finding.group!)]
     case 'collectionLeak':
       return [`  growing   ${collectionFigures(finding, cycles)}`, ...(finding.collection!.path ? [`            held by ${finding.collection!.path}`] : [])]
+    case 'countLeak':
+      return [`  growing   ${countFigures(finding, cycles)}`]
     case 'allocated':
       return [`  allocated ${formatSignedRate(measured)} > ${formatRate(limit)}  (${formatSignedSize(measured - limit)}, ±${formatSize(uncertainty)})`]
     case 'direct':
@@ -166,6 +168,15 @@ function collectionFigures(finding: Finding, cycles: number): string {
   return `${name ?? kind} (+${added} ${added === 1 ? 'entry' : 'entries'}, ${perCycle}; ${from} -> ${to})`
 }
 
+/** `DOM nodes +20 (1 per cycle; 72 -> 92)`: a count read beside the heap, and how it moved. */
+function countFigures(finding: Finding, cycles: number): string {
+  const { name, from, to } = finding.counted!
+  const moved = to - from
+  const rate = moved / cycles
+  const perCycle = rate >= 0.95 && rate <= 1.05 ? '1 per cycle' : `${rate.toFixed(Math.abs(rate) < 10 ? 1 : 0)} per cycle`
+  return `${name} ${moved >= 0 ? '+' : ''}${moved} (${perCycle}; ${from} -> ${to})`
+}
+
 function samplePath(group: ExplainedGroup): string[] {
   const sample = group.sample
   if (!sample) return []
@@ -191,6 +202,8 @@ function withinLine(finding: Finding, cycles: number): string {
       return `  within    peak ${formatSignedSize(measured)} a cycle (±${formatSize(uncertainty)}), limit ${formatSize(limit)}`
     case 'collectionLeak':
       return `  within    growing ${collectionFigures(finding, cycles)}: ${ENTRY_BYTES[finding.collection!.kind]} B an entry or more, limit ${formatRate(limit)}`
+    case 'countLeak':
+      return `  within    ${countFigures(finding, cycles)}: not steady`
     default:
       return `  within    objects ${finding.group!.name}: ${measured} new, limit ${limit}`
   }

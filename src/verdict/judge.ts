@@ -1,7 +1,7 @@
 import type { ResolvedBudget } from '../budgets/budget.ts'
 import type { GrowthEstimate } from '../engine/growth.ts'
 import { Z_95 } from '../engine/robust-line.ts'
-import type { BudgetMeasurement, LeakMeasurement } from '../engine/measure.ts'
+import type { BudgetMeasurement, CountGrowth, LeakMeasurement } from '../engine/measure.ts'
 import type { RetainedEstimate } from '../engine/retained.ts'
 import type { KeptSites } from '../engine/allocations/kept-sites.ts'
 import type { AllocationMeasurement, DirectSplit, ExtraSite } from '../engine/allocations/index.ts'
@@ -25,9 +25,10 @@ export interface Finding {
   /**
    * objects: an `objects` limit; objectLeak: objects of one constructor kept every cycle;
    * allocated, direct: extra bytes allocated per cycle (all, or in the feature's own files); peak: extra peak heap;
-   * collectionLeak: a Map, Set or Array that gained an entry a cycle (of values that need not be objects).
+   * collectionLeak: a Map, Set or Array that gained an entry a cycle (of values that need not be objects);
+   * countLeak: a count the probe reads beside the heap (a browser page's DOM nodes, JS event listeners) that grew steadily.
    */
-  key: 'retained' | 'leak' | 'objects' | 'objectLeak' | 'allocated' | 'direct' | 'peak' | 'collectionLeak'
+  key: 'retained' | 'leak' | 'objects' | 'objectLeak' | 'allocated' | 'direct' | 'peak' | 'collectionLeak' | 'countLeak'
   subject: Subject
   /**
    * bytes (retained), bytes per cycle (leak), a count of objects (objects, objectLeak), or of entries
@@ -55,6 +56,8 @@ export interface Finding {
   group?: ExplainedGroup
   /** For collectionLeak findings: the collection, its counts, and its retainer path when known. */
   collection?: GrownCollection & Partial<GrowingCollection>
+  /** For countLeak findings: which count, and its readings at the measured cycles' start and end. */
+  counted?: { name: string; from: number; to: number }
   /**
    * For a leak finding whose slope is above the limit with 95% confidence, why it is not over:
    * - unsteady: one half of the window did not grow (a one-off step, or growth dying away);
@@ -178,7 +181,7 @@ export function judgeBudget(
 }
 
 export function judgeLeak(measurement: LeakMeasurement, limit: number, objects: ObjectEvidence = {}): Verdict {
-  const findings = [leakFinding('block', measurement.variant.growth, limit, objects.block)]
+  const findings = [...countLeakFindings('block', measurement.variant.counts), leakFinding('block', measurement.variant.growth, limit, objects.block)]
   if (objects.block) findings.push(...objectLeakFindings('block', objects.block, measurement.variant.growth, measurement.cycles, limit, true))
   // With snapshots, the collections they confirm; without, the census's own.
   const collections = objects.block?.collections ?? measurement.collections ?? []
@@ -206,6 +209,21 @@ function collectionLeakFindings(subject: Subject, collections: readonly (GrownCo
       const added = collection.to - collection.from
       return { key: 'collectionLeak', subject, measured: added, limit, uncertainty: 0, over: (added / cycles) * ENTRY_BYTES[collection.kind] > limit, collection }
     })
+}
+
+/**
+ * Counts read beside the heap (a browser page's DOM nodes and JS event listeners) are exact after a
+ * full GC: a clean block leaves them where they were, so one that grows steadily (in both halves of
+ * the cycles, as growsSteadily asks of bytes) is a leak at any rate, a node every 4th cycle too.
+ * One that moved but not steadily is listed as within, with how far it moved.
+ */
+function countLeakFindings(subject: Subject, counts: Record<string, CountGrowth> | undefined): Finding[] {
+  return Object.entries(counts ?? {})
+    .filter(([, count]) => count.last !== count.first || count.growth.perCycle !== 0)
+    .map(([name, { growth, first, last }]) => ({
+      key: 'countLeak', subject, measured: growth.perCycle, limit: 0, uncertainty: Math.max(0, growth.perCycle - growth.low),
+      over: growsSteadily(growth, 0), counted: { name, from: first, to: last },
+    }))
 }
 
 /**

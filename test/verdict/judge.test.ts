@@ -352,6 +352,32 @@ describe('object evidence from heap snapshots', () => {
     expect(judgeLeak(steady, 0, inOneArray).findings[0]).toMatchObject({ key: 'leak', over: true })
   })
 
+  test("a browser page's DOM count that grows steadily is a leak at any rate; one that moved once is within, and says so", () => {
+    const measurement = leakMeasurement(growth(28, 0))
+    measurement.variant.counts = {
+      'DOM nodes': { growth: growth(0, 0, [0, 0]), first: 72, last: 73 },
+      'JS event listeners': { growth: growth(1, 0), first: 45, last: 65 },
+      documents: { growth: growth(0, 0, [0, 0]), first: 2, last: 2 },
+    }
+    const verdict = judgeLeak(measurement, 0)
+    expect(verdict.pass).toBe(false)
+    expect(formatLeakVerdict(verdict, measurement)).toBe(
+      [
+        'block leaks memory (20 cycles after 20 warm-up)',
+        '  growing   JS event listeners +20 (1 per cycle; 45 -> 65)',
+        '  within    DOM nodes +1 (0.1 per cycle; 72 -> 73): not steady',
+        '  within    leak of block 28 B/cycle (±0 B/cycle), limit 0 B/cycle; steady, but under the 64 B/cycle that heap statistics call on their own',
+        '  halves    28 B/cycle then 28 B/cycle',
+      ].join('\n'),
+    )
+  })
+
+  test('a DOM count kept every 4th cycle grows steadily: a leak', () => {
+    const measurement = leakMeasurement(growth(0, 0, [0, 0]))
+    measurement.variant.counts = { 'DOM nodes': { growth: { ...growth(0.25, 0.05), firstHalf: 0.25, secondHalf: 0.2 }, first: 10, last: 15 } }
+    expect(judgeLeak(measurement, 0).findings[0]).toMatchObject({ key: 'countLeak', over: true, counted: { name: 'DOM nodes', from: 10, to: 15 } })
+  })
+
   test('the ± of a leak is the side of its interval that decides: an over verdict never shows a ± that holds the limit', () => {
     const asymmetric = leakMeasurement({ ...growth(695, 0), low: 90, high: 2_200 })
     const verdict = judgeLeak(asymmetric, 0)
