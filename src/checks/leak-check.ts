@@ -50,7 +50,7 @@ export async function runLeakCheck(
   const measurement = await measureLeak(block, { ...plan, census: true, extendWhile }, probe, progress)
   const verdict = judgeLeak(measurement, plan.leak)
   if (verdict.pass && !needsObjectEvidence(measurement.variant.growth, plan.leak)) return { measurement, verdict, evidence: {} }
-  const refusal = snapshotRefusal(snapshotHeapLimit)
+  const refusal = snapshotRefusal(snapshotHeapLimit, probe.remote ? measurement.variant.readings.at(-1) : undefined)
   if (refusal) return { measurement, verdict, evidence: {}, note: `objects not read: ${refusal}` }
 
   return inSnapshotDir(async (snapshotDir) => {

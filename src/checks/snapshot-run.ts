@@ -21,12 +21,15 @@ export interface SnapshotOptions {
   snapshotHeapLimit?: number
 }
 
-/** Why this isolate is not snapshotted under `limit`, or undefined when it is. */
-export function snapshotRefusal(limit = MAX_SNAPSHOT_HEAP): string | undefined {
-  const used = v8.getHeapStatistics().used_heap_size
+/**
+ * Why the measured heap is not snapshotted under `limit`, or undefined when it is. `page`: the
+ * post-GC bytes of a browser page the check measures (HeapProbe.remote), instead of this worker's.
+ */
+export function snapshotRefusal(limit = MAX_SNAPSHOT_HEAP, page?: number): string | undefined {
+  const used = page ?? v8.getHeapStatistics().used_heap_size
   if (used <= limit) return undefined
   return (
-    `the worker's heap holds ${formatSize(used)}, over the ${formatSize(limit)} that heap snapshots are taken of ` +
+    `the ${page === undefined ? "worker's" : "page's"} heap holds ${formatSize(used)}, over the ${formatSize(limit)} that heap snapshots are taken of ` +
     `(each would take some ${Math.ceil((used * 0.15) / 1e6 / 10) * 10} s to write and as long to read); measure in a test file of its own, ` +
     'so that the worker holds less, or raise memoryBudget({ snapshotHeapLimit }) and the test\'s timeout'
   )

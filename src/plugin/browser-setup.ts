@@ -1,16 +1,79 @@
-// Vitest runs this file in browser-mode projects instead of worker-setup.ts. Checks measure the
-// heap of a Node worker, and nothing of the engine can load in a page (Node's modules, ajv's
-// CommonJS): the matchers are registered so that a check says why it cannot run, and every other
-// test of the project runs unchanged. Only `vitest` is imported here.
-import { expect } from 'vitest'
+// Vitest runs this file in browser-mode projects instead of worker-setup.ts. The page keeps only the
+// block: a check hands it to the main process (browser-command.ts), which drives the cycles, full GCs
+// and readings of the page's heap over the DevTools protocol. Nothing here may import Node's modules
+// or the engine: Vite bundles this file for the page.
+import { expect, inject, onTestFinished, vi, type TaskMeta } from 'vitest'
+import { commands } from 'vitest/browser'
+import type { BrowserCheckRequest, BrowserCheckResult } from './browser-command.ts'
+import { ABORT_COMMAND, CHECK_COMMAND, PROVIDE_KEY, TIMEOUT_COMMAND } from './browser-names.ts'
+import { assertBlock, assertInTest } from './call-checks.ts'
+import { META_KEY } from '../reporting/meta-key.ts'
+import type { CheckRecord } from '../reporting/check-record.ts'
 
-function notInBrowser(matcher: string) {
-  return function refuse(): never {
-    throw new Error(
-      `vitest-memory-budget: ${matcher}() does not run in browser mode yet: it measures a Node worker's heap. ` +
-        'Run memory checks in a project without browser.enabled (test.projects).',
-    )
-  }
+type Command<Args extends unknown[], Result> = (...args: Args) => Promise<Result>
+const plugin = commands as unknown as {
+  [CHECK_COMMAND]: Command<[BrowserCheckRequest], BrowserCheckResult>
+  [ABORT_COMMAND]: Command<[string], void>
+  [TIMEOUT_COMMAND]: Command<[], boolean>
 }
 
-expect.extend({ toStayWithinMemoryBudget: notInBrowser('toStayWithinMemoryBudget'), toLeakMemory: notInBrowser('toLeakMemory') })
+// Taken before any test runs: a test that fakes timers (vi.useFakeTimers) must not stop the
+// runner's settling, which waits on them between the block and the full GC.
+const ownSetTimeout = globalThis.setTimeout.bind(globalThis)
+const nextTask = (resolve: () => void) => {
+  ownSetTimeout(resolve, 0)
+}
+
+/**
+ * Lets what the block left queued run before the main process collects: its microtasks, then two
+ * turns of the event loop (a task queued by a task runs by the second).
+ */
+async function settle(): Promise<void> {
+  await new Promise<void>(nextTask)
+  await new Promise<void>(nextTask)
+}
+
+interface MatcherContext {
+  isNot: boolean
+  task?: { meta: TaskMeta; type?: string; result?: { retryCount?: number; repeatCount?: number } }
+}
+
+let checks = 0
+
+expect.extend({
+  toStayWithinMemoryBudget(this: MatcherContext): never {
+    throw new Error(
+      'vitest-memory-budget: toStayWithinMemoryBudget() does not run in browser mode yet; toLeakMemory() does. ' +
+        'Run budget checks in a project without browser.enabled (test.projects).',
+    )
+  },
+
+  /** pass means "leaks": use it as `.not.toLeakMemory()`. */
+  async toLeakMemory(this: MatcherContext, block: unknown, options?: unknown) {
+    const call = `expect(block).${this.isNot ? 'not.' : ''}toLeakMemory()`
+    const test = assertInTest(this.task, call)
+    assertBlock(block, call)
+    // The main process reaches the block through the top window (the page's DevTools session runs
+    // there); the test's frame is of the same origin.
+    const runner = `__vitestMemoryBudgetRunner${++checks}`
+    const top = window.top as unknown as Record<string, unknown>
+    // Not async: what the block throws must stay a throw, not become a rejection.
+    top[runner] = (enabled: boolean, cycle: number) => Promise.resolve(block(Object.freeze({ enabled, cycle }))).then(settle)
+    // A test that ends first (its timeout) stops the check at its next cycle.
+    onTestFinished(() => plugin[ABORT_COMMAND](runner))
+    try {
+      const result = await plugin[CHECK_COMMAND]({ runner, call, ...(options !== undefined && { options }) })
+      const attempt = { retry: test.result?.retryCount ?? 0, repeat: test.result?.repeatCount ?? 0 }
+      const meta = test.meta as Record<string, CheckRecord[] | undefined>
+      ;(meta[META_KEY] ??= []).push({ ...result.record, attempt })
+      return { pass: !result.pass, message: () => result.message }
+    } finally {
+      delete top[runner]
+    }
+  },
+})
+
+// A file that calls a memory matcher gets the time checks need (MemoryBudgetOptions.testTimeout),
+// as in Node; the main process reads the file, which the page cannot.
+const options = inject(PROVIDE_KEY as never) as { testTimeout?: number } | undefined
+if (options?.testTimeout && (await plugin[TIMEOUT_COMMAND]())) vi.setConfig({ testTimeout: options.testTimeout })

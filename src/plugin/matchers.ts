@@ -1,5 +1,4 @@
 import type { TaskMeta } from 'vitest'
-import { showValue } from '../budgets/budget-errors.ts'
 import { resolveLeakOptions } from '../budgets/resolve-budget.ts'
 import { formatLeaksNotRecorded, type AllowIn } from '../budgets/leaks-not-recorded.ts'
 import { leaksNotRecorded, type HeadroomRule } from '../budgets/record-budget.ts'
@@ -14,6 +13,7 @@ import { CheckAborted, CheckProgress, describeProgress, describeTimeSpent } from
 import { budgetRecord, cutRecord, leakRecord, META_KEY, type CheckAttempt, type CheckCut, type CheckRecord } from '../reporting/check-record.ts'
 import { formatBudgetVerdict, formatLeakVerdict } from '../verdict/format-verdict.ts'
 import { failIfNotAwaited, type CheckControl, type GuardedTest } from './await-guard.ts'
+import { assertBlock, assertInTest, describe } from './call-checks.ts'
 
 interface MatcherContext {
   isNot: boolean
@@ -178,32 +178,6 @@ async function settleAbandoned(check: Promise<MatcherResult>, isNot: boolean): P
   }
 }
 
-/**
- * A check decides a test's result, fills that test's row of the table, and is guarded by that test's
- * end. beforeAll and afterAll run outside any test: refused there, rather than pass unseen.
- */
-function assertInTest(task: MatcherContext['task'], call: string): NonNullable<MatcherContext['task']> {
-  if (task && (task.type === undefined || task.type === 'test')) return task
-  throw new TypeError(
-    `${call} was called outside a test (in beforeAll or afterAll?): a memory check decides the result of the test it ` +
-      'runs in. Call it inside test() (or in beforeEach/afterEach, which run as part of each test).',
-  )
-}
-
-function assertBlock(block: unknown, call: string): asserts block is Block {
-  if (typeof block !== 'function') {
-    // A promise is the result of calling the block once, e.g. expect(work()): the commonest slip.
-    const hint = isThenable(block) ? ' (the result of calling it once?)' : ''
-    throw new TypeError(
-      `${call}: expected a function to run each cycle, got ${describe(block)}${hint}. Pass the block itself: expect(async ({ enabled }) => { ... })`,
-    )
-  }
-}
-
-function isThenable(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
-}
-
 /** What a check is, for its record if it is cut short. */
 interface CheckPlan extends Pick<CheckRecord, 'matcher' | 'budget' | 'budgetFile' | 'cycles' | 'warmup'> {
   call: string
@@ -227,11 +201,4 @@ function firstLine(error: unknown): string {
 function record(context: MatcherContext, check: CheckRecord): void {
   if (!context.task) return
   ;(context.task.meta[META_KEY] ??= []).push(check)
-}
-
-function describe(value: unknown): string {
-  if (value === null || value === undefined) return String(value)
-  if (isThenable(value)) return 'a promise'
-  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object'
-  return `${typeof value} ${showValue(value)}`
 }

@@ -2,13 +2,16 @@ import { fileURLToPath } from 'node:url'
 import type { Plugin } from 'vite'
 // Brings Vitest's additions to Vite's types: `test` in the config and the `configureVitest` hook.
 import type {} from 'vitest/config'
-import type { TestProject, Vitest } from 'vitest/node'
+import type { BrowserCommandContext, TestProject, Vitest } from 'vitest/node'
 import { resolveHeadroom } from '../budgets/record-budget.ts'
 import { removeDeadSnapshotFolders } from '../checks/snapshot-folders.ts'
 import { BudgetRecorder } from '../reporting/budget-recorder.ts'
 import { resolveReportOptions } from '../reporting/report-options.ts'
 import { ReportReporter } from '../reporting/report-reporter.ts'
 import { SummaryReporter } from '../reporting/summary-reporter.ts'
+import { abortBrowserCheck, runBrowserCheck } from './browser-command.ts'
+import { ABORT_COMMAND, CHECK_COMMAND, TIMEOUT_COMMAND } from './browser-names.ts'
+import { callsMemoryMatcher } from './calls-matcher.ts'
 import { warnOnUnsupportedNode } from './node-version.ts'
 import { resolveSnapshotHeapLimit, resolveWorkerOptions, validateTestTimeout, type MemoryBudgetOptions } from './options.ts'
 import { RecordingSwitch } from './recording-switch.ts'
@@ -17,6 +20,13 @@ import { RecordingSwitch } from './recording-switch.ts'
 const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js'
 const setupFile = fileURLToPath(new URL(`./worker-setup${extension}`, import.meta.url))
 const browserSetupFile = fileURLToPath(new URL(`./browser-setup${extension}`, import.meta.url))
+
+/** What a browser project's checks run through in the main process (browser-command.ts). */
+const browserCommands = {
+  [CHECK_COMMAND]: runBrowserCheck,
+  [ABORT_COMMAND]: abortBrowserCheck,
+  [TIMEOUT_COMMAND]: (context: BrowserCommandContext) => callsMemoryMatcher(context.testPath),
+}
 
 // One set of reporters per Vitest instance, however many projects use the plugin: each project's
 // configureVitest call would otherwise print the table and write the report once more.
@@ -38,8 +48,10 @@ export function memoryBudget(options: MemoryBudgetOptions = {}): Plugin {
     name: PLUGIN_NAME,
     config(config) {
       // A browser project must never see the Node setup file: Vite's dependency optimizer would crawl
-      // the engine's imports (node:inspector, worker threads, native modules) for the page.
-      return { test: { setupFiles: [config.test?.browser?.enabled ? browserSetupFile : setupFile] } }
+      // the engine's imports (node:inspector, worker threads, native modules) for the page. It gets
+      // the commands its checks run through, merged with the user's own.
+      const browser = config.test?.browser?.enabled === true
+      return { test: { setupFiles: [browser ? browserSetupFile : setupFile], ...(browser && { browser: { commands: browserCommands } }) } }
     },
     configureVitest({ vitest, project }) {
       let recording = switches.get(vitest)
@@ -56,6 +68,7 @@ export function memoryBudget(options: MemoryBudgetOptions = {}): Plugin {
       }
       const adopt = (each: TestProject) => {
         placeSetupFile(each.config)
+        if (each.config.browser?.enabled) Object.assign((each.config.browser.commands ??= {}), browserCommands)
         // Each project has its own root, so its own budget file.
         const workerOptions = resolveWorkerOptions(options, each.config.root, each.config.testTimeout)
         recording.add(each, workerOptions)

@@ -70,7 +70,7 @@ export interface WorkerOptions {
   snapshotHeapLimit?: number
 }
 
-export const PROVIDE_KEY = 'vitest-memory-budget'
+export { PROVIDE_KEY } from './browser-names.ts'
 
 /** Throws, when the plugin is created, on a testTimeout that is neither a positive number nor false. */
 export function validateTestTimeout(value: unknown): void {

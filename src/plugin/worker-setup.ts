@@ -1,7 +1,7 @@
 // Vitest runs this file in every worker before each test file (the plugin adds it to setupFiles).
-import { readFileSync } from 'node:fs'
 import { expect, inject, vi } from 'vitest'
 import { createHeapProbe } from '../engine/heap-probe.ts'
+import { callsMemoryMatcher } from './calls-matcher.ts'
 import { createMatchers } from './matchers.ts'
 import { PROVIDE_KEY } from './options.ts'
 
@@ -28,12 +28,3 @@ expect.extend(createMatchers({
 // Vitest restores its config after each file. Read from the file's own text: a check called through
 // a helper module elsewhere keeps the project's timeout, and its timeout message says how to give more.
 if (options.testTimeout && callsMemoryMatcher(expect.getState().testPath)) vi.setConfig({ testTimeout: options.testTimeout })
-
-function callsMemoryMatcher(file: string | undefined): boolean {
-  if (!file) return false
-  try {
-    return /\b(toStayWithinMemoryBudget|toLeakMemory)\b/.test(readFileSync(file, 'utf8'))
-  } catch {
-    return false
-  }
-}

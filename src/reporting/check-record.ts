@@ -127,7 +127,7 @@ export function verdictOf(record: Pick<CheckRecord, 'pass' | 'cut'>): CheckVerdi
   return record.cut?.verdict ?? (record.pass ? 'within' : 'over')
 }
 
-export const META_KEY = 'memoryBudget'
+export { META_KEY } from './meta-key.ts'
 
 declare module 'vitest' {
   interface TaskMeta {

@@ -1,0 +1,147 @@
+// The Node side of a memory check in browser mode: a Vitest browser command, run in the main process
+// where Playwright's page and its DevTools protocol session live. The page keeps only the block and a
+// runner for it (browser-setup.ts); the cycles, full GCs and readings are driven from here, so that
+// nothing of the tool allocates in the heap being measured but one call of the runner a cycle.
+import type { BrowserCommandContext } from 'vitest/node'
+import { resolveLeakOptions } from '../budgets/resolve-budget.ts'
+import { runLeakCheck } from '../checks/leak-check.ts'
+import { createCdpProbe, type ProtocolSession } from '../engine/cdp-probe.ts'
+import type { Block, HeapProbe } from '../engine/cycles.ts'
+import { BlockThrewNonError, describeThrow } from '../engine/block-failure.ts'
+import { CheckAborted, CheckProgress } from '../engine/progress.ts'
+import { leakRecord, type CheckRecord } from '../reporting/check-record.ts'
+import { formatLeakVerdict } from '../verdict/format-verdict.ts'
+
+export interface BrowserCheckRequest {
+  /** Property of the top window where the page put the runner of this check's block. */
+  runner: string
+  call: string
+  options?: unknown
+}
+
+export interface BrowserCheckResult {
+  /** Whether every limit held: the block does not leak. */
+  pass: boolean
+  message: string
+  record: CheckRecord
+}
+
+/** What a page needs to be measured: the session to its DevTools protocol, and the probe over it, made once. */
+interface PageProbe {
+  session: ProtocolSession
+  probe: HeapProbe
+}
+
+const probes = new WeakMap<object, Promise<PageProbe>>()
+/** Checks under way, by runner, so that the page can stop one whose test ended. */
+const running = new Map<string, CheckProgress>()
+
+/**
+ * The function the runner is called through, the same text every cycle: V8 compiles it once. It
+ * runs in the top window, whose `Error` is not the test frame's: an Error is known by its tag. What
+ * the block throws comes back by value (an Error's name, message and stack, to be thrown here as the
+ * user's own; anything else as it is when a primitive, as its text when not), with whether it was
+ * thrown or its promise rejected.
+ */
+const CALL_RUNNER = `async function (enabled, cycle) {
+  const describe = (thrown, rejected) => Object.prototype.toString.call(thrown) === '[object Error]'
+    ? { name: thrown.name, message: thrown.message, stack: thrown.stack }
+    : { value: thrown !== null && (typeof thrown === 'object' || typeof thrown === 'function') ? String(thrown) : thrown, rejected }
+  let returned
+  try {
+    returned = this(enabled, cycle)
+  } catch (thrown) {
+    return describe(thrown, false)
+  }
+  try {
+    await returned
+  } catch (thrown) {
+    return describe(thrown, true)
+  }
+}`
+
+interface Thrown {
+  name?: string
+  message?: string
+  stack?: string
+  value?: unknown
+  rejected?: boolean
+}
+
+export async function runBrowserCheck(context: BrowserCommandContext, request: BrowserCheckRequest): Promise<BrowserCheckResult> {
+  const plan = resolveLeakOptions(request.options)
+  const { session, probe } = await pageProbe(context, request.call)
+  const runner = (await session.send('Runtime.evaluate', { expression: `globalThis.top[${JSON.stringify(request.runner)}]` })) as { result: { objectId?: string; type: string } }
+  const objectId = runner.result.objectId
+  if (runner.result.type !== 'function' || !objectId) throw new Error(`${request.call}: the page's runner for this check was not found (the test ended?)`)
+  const progress = new CheckProgress()
+  running.set(request.runner, progress)
+  try {
+    const outcome = await runLeakCheck(remoteBlock(session, objectId, progress), plan, probe, progress)
+    return { pass: outcome.verdict.pass, message: formatLeakVerdict(outcome.verdict, outcome.measurement, outcome), record: leakRecord(outcome) }
+  } catch (error) {
+    if (error instanceof CheckAborted) throw new Error(`${request.call} was stopped: its test ended`)
+    if (error instanceof BlockThrewNonError) throw new Error(`${request.call}: ${describeThrow(error, 'leak', plan.cycles)}`)
+    throw error
+  } finally {
+    running.delete(request.runner)
+    await session.send('Runtime.releaseObject', { objectId }).catch(() => {})
+  }
+}
+
+/** The page's test ended (timed out, or went on without awaiting): its check stops at the next cycle. */
+export function abortBrowserCheck(_context: BrowserCommandContext, runner: string): void {
+  const progress = running.get(runner)
+  if (progress) progress.aborted = true
+}
+
+/**
+ * The block, called in the page through its runner: one Runtime.callFunctionOn a cycle, awaiting
+ * the block and the page's own settling.
+ */
+function remoteBlock(session: ProtocolSession, objectId: string, progress: CheckProgress): Block {
+  return async ({ enabled, cycle }) => {
+    const result = (await session.send('Runtime.callFunctionOn', {
+      objectId,
+      functionDeclaration: CALL_RUNNER,
+      arguments: [{ value: enabled }, { value: cycle }],
+      awaitPromise: true,
+      returnByValue: true,
+    })) as { result: { value?: Thrown }; exceptionDetails?: { text: string; exception?: { description?: string } } }
+    if (result.exceptionDetails) throw new Error(result.exceptionDetails.exception?.description ?? result.exceptionDetails.text)
+    const thrown = result.result.value
+    if (thrown) throw pageError(thrown, progress)
+  }
+}
+
+/**
+ * What the block threw in the page: an Error is rebuilt here, the user's own with the page's stack;
+ * anything else is named with its cycle, as callBlock names it in Node.
+ */
+function pageError(thrown: Thrown, progress: CheckProgress): Error {
+  if (!('message' in thrown)) return new BlockThrewNonError(thrown.value, thrown.rejected ?? false, Object.assign(new CheckProgress(), progress))
+  const error = new Error(thrown.message)
+  error.name = thrown.name ?? 'Error'
+  if (thrown.stack) error.stack = thrown.stack
+  return error
+}
+
+/** The page's session and probe, made on its first check. Chromium through Playwright only: the probe speaks the DevTools protocol. */
+function pageProbe(context: BrowserCommandContext, call: string): Promise<PageProbe> {
+  const page = (context as unknown as { page?: { context(): { newCDPSession(page: unknown): Promise<ProtocolSession>; browser(): { browserType(): { name(): string } } | null } } }).page
+  const browser = page?.context().browser()?.browserType().name()
+  if (context.provider.name !== 'playwright' || !page || browser !== 'chromium') {
+    const where = context.provider.name === 'playwright' ? `${browser ?? 'an unknown browser'} through Playwright` : `the ${context.provider.name} provider`
+    throw new Error(`${call}: memory checks in browser mode need Chromium through the Playwright provider (they read the heap over the DevTools protocol); this project runs ${where}.`)
+  }
+  let made = probes.get(page)
+  if (!made) {
+    made = (async () => {
+      const session = await page.context().newCDPSession(page)
+      return { session, probe: await createCdpProbe(session) }
+    })()
+    probes.set(page, made)
+    made.catch(() => probes.delete(page))
+  }
+  return made
+}

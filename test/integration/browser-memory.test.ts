@@ -1,0 +1,51 @@
+import { describe, expect, test } from 'vitest'
+import { runSuite, whyOf } from '../helpers/run-vitest.ts'
+
+// toLeakMemory in browser mode (Debian's Chromium through the Playwright provider), measured on the
+// page's own heap and DOM counters from the main process: the fixture's DOM leaks fail, named by
+// element and listener, and its clean blocks pass.
+describe('toLeakMemory in browser mode', () => {
+  test('catches a detached node and a window listener kept every cycle, names them, and passes clean blocks', async () => {
+    const run = await runSuite('browser-memory')
+    expect(run.states, whyOf(run)).toEqual({
+      'a clean show and hide passes': 'passed',
+      'a clean block passes under fake timers': 'passed',
+      'a hidden tooltip kept every cycle fails': 'failed',
+      'a window listener added every cycle fails': 'failed',
+      'a block that throws fails with its error': 'failed',
+      'a block that throws a string fails naming its cycle': 'failed',
+      'a budget check says it does not run in browser mode yet': 'failed',
+    })
+    expect(run.unhandled).toEqual([])
+
+    // The tooltip keeps its element (and the element its text): 2 nodes and a listener a cycle.
+    const tooltip = run.errors['a hidden tooltip kept every cycle fails']!.split('\n')
+    expect(tooltip[0]).toBe('block leaks memory (20 cycles after 20 warm-up)')
+    expect(tooltip[1]).toMatch(/^ {2}growing {3}DOM nodes \+40 \(2\.0 per cycle; \d+ -> \d+\)$/)
+    expect(tooltip[2]).toMatch(/^ {2}growing {3}JS event listeners \+20 \(1 per cycle; \d+ -> \d+\)$/)
+    expect(tooltip[3]).toBe('  left behind by block (heap snapshots of a second run):')
+    expect(tooltip[4]).toMatch(/^ {12}Detached <div class="tooltip"> x20 {2}\(1 per cycle, [\d.]+ kB\)$/)
+    expect(tooltip[5]).toMatch(/^ {12}held by \(closure\) -> hidden: Array -> \[\d+\]: <div class="tooltip">/)
+
+    const listener = run.errors['a window listener added every cycle fails']!.split('\n')
+    expect(listener[0]).toBe('block leaks memory (20 cycles after 20 warm-up)')
+    expect(listener[1]).toMatch(/^ {2}growing {3}JS event listeners \+20 \(1 per cycle; \d+ -> \d+\)$/)
+    expect(listener).not.toContainEqual(expect.stringMatching(/DOM nodes/))
+    expect(listener[3]).toMatch(/^ {12}\(closure\) x20 {2}\(1 per cycle, \d+ B\)$/)
+    expect(listener[4]).toMatch(/^ {12}held by Window \/ http:\/\/localhost:\d+ -> .* -> \[\d+\]: \(closure\) {2}\(one retains \d+ B\)$/)
+
+    // What the block throws in the page is the user's own error, or named with its cycle as in Node.
+    expect(run.errors['a block that throws fails with its error']).toBe('tooltip exploded')
+    expect(run.errors['a block that throws a string fails naming its cycle']).toBe(
+      'expect(block).not.toLeakMemory(): the block threw the string "tooltip string" in warm-up cycle 4 ({ enabled: false, cycle: 3 }), ' +
+        'not an Error: only an Error has a stack that says where it came from. The value is this error\'s cause.',
+    )
+    expect(run.errors['a budget check says it does not run in browser mode yet']).toBe(
+      'vitest-memory-budget: toStayWithinMemoryBudget() does not run in browser mode yet; toLeakMemory() does. ' +
+        'Run budget checks in a project without browser.enabled (test.projects).',
+    )
+    // The table has a row per check, with the top group of objects each leak kept.
+    expect(run.output).toMatch(/toLeakMemory {2}a hidden tooltip kept every cycle fails +20 .*Detached <div class="tooltip"> x20 {2}over/)
+    expect(run.output).toMatch(/toLeakMemory {2}a clean show and hide passes +20 .* within/)
+  })
+})
