@@ -30,6 +30,8 @@ export interface BrowserCheckResult {
 interface PageProbe {
   session: ProtocolSession
   probe: HeapProbe
+  /** `Chromium 156.0.7632.45`, for the report. */
+  browser: string
 }
 
 const probes = new WeakMap<object, Promise<PageProbe>>()
@@ -70,7 +72,7 @@ interface Thrown {
 
 export async function runBrowserCheck(context: BrowserCommandContext, request: BrowserCheckRequest): Promise<BrowserCheckResult> {
   const plan = resolveLeakOptions(request.options)
-  const { session, probe } = await pageProbe(context, request.call)
+  const { session, probe, browser } = await pageProbe(context, request.call)
   const runner = (await session.send('Runtime.evaluate', { expression: `globalThis.top[${JSON.stringify(request.runner)}]` })) as { result: { objectId?: string; type: string } }
   const objectId = runner.result.objectId
   if (runner.result.type !== 'function' || !objectId) throw new Error(`${request.call}: the page's runner for this check was not found (the test ended?)`)
@@ -78,7 +80,7 @@ export async function runBrowserCheck(context: BrowserCommandContext, request: B
   running.set(request.runner, progress)
   try {
     const outcome = await runLeakCheck(remoteBlock(session, objectId, progress), plan, probe, progress)
-    return { pass: outcome.verdict.pass, message: formatLeakVerdict(outcome.verdict, outcome.measurement, outcome), record: leakRecord(outcome) }
+    return { pass: outcome.verdict.pass, message: formatLeakVerdict(outcome.verdict, outcome.measurement, outcome), record: { ...leakRecord(outcome), browser } }
   } catch (error) {
     if (error instanceof CheckAborted) throw new Error(`${request.call} was stopped: its test ended`)
     if (error instanceof BlockThrewNonError) throw new Error(`${request.call}: ${describeThrow(error, 'leak', plan.cycles)}`)
@@ -128,7 +130,7 @@ function pageError(thrown: Thrown, progress: CheckProgress): Error {
 
 /** The page's session and probe, made on its first check. Chromium through Playwright only: the probe speaks the DevTools protocol. */
 function pageProbe(context: BrowserCommandContext, call: string): Promise<PageProbe> {
-  const page = (context as unknown as { page?: { context(): { newCDPSession(page: unknown): Promise<ProtocolSession>; browser(): { browserType(): { name(): string } } | null } } }).page
+  const page = (context as unknown as { page?: { context(): { newCDPSession(page: unknown): Promise<ProtocolSession>; browser(): { browserType(): { name(): string }; version(): string } | null } } }).page
   const browser = page?.context().browser()?.browserType().name()
   if (context.provider.name !== 'playwright' || !page || browser !== 'chromium') {
     const where = context.provider.name === 'playwright' ? `${browser ?? 'an unknown browser'} through Playwright` : `the ${context.provider.name} provider`
@@ -138,7 +140,7 @@ function pageProbe(context: BrowserCommandContext, call: string): Promise<PagePr
   if (!made) {
     made = (async () => {
       const session = await page.context().newCDPSession(page)
-      return { session, probe: await createCdpProbe(session) }
+      return { session, probe: await createCdpProbe(session), browser: `Chromium ${page.context().browser()!.version()}` }
     })()
     probes.set(page, made)
     made.catch(() => probes.delete(page))

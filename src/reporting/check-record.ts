@@ -101,6 +101,8 @@ export interface CheckRecord {
    * 181 MB, over the 150 MB that heap snapshots are taken of (...)`.
    */
   skipped?: string
+  /** The browser whose page the check measured (browser mode), e.g. `Chromium 156.0.7632.45`; absent in Node. */
+  browser?: string
 }
 
 export interface CheckAttempt {

@@ -347,6 +347,7 @@ function environmentSection(environment: ReportEnvironment, createdAt: string): 
     ['CPU', `${environment.cpu} × ${environment.cpus}`],
     ['Memory', formatSize(environment.memory)],
     ['Vitest', `${environment.vitest}${environment.pools.length ? `, pool ${environment.pools.join(', ')}` : ''}`],
+    ...(environment.browsers ? [['Browser', environment.browsers.join(', ')]] : []),
     ['CI', environment.ci ? 'yes' : 'no'],
     ['Date', createdAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')],
   ]

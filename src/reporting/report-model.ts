@@ -55,6 +55,8 @@ export interface ReportEnvironment {
   pools: string[]
   /** `CI` was set. */
   ci: boolean
+  /** Browsers whose pages checks measured (browser mode), e.g. `Chromium 156.0.7632.45`. */
+  browsers?: string[]
 }
 
 /**
@@ -268,9 +270,10 @@ export function allocationsOf(record: CheckRecord): ReportAllocations | undefine
 }
 
 /** The machine, Node and Vitest the checks ran on. */
-export function collectEnvironment(vitestVersion: string, pools: readonly string[], env: Record<string, string | undefined> = process.env): ReportEnvironment {
+export function collectEnvironment(vitestVersion: string, pools: readonly string[], env: Record<string, string | undefined> = process.env, browsers: readonly string[] = []): ReportEnvironment {
   const cpus = os.cpus()
   return {
+    ...(browsers.length > 0 && { browsers: [...new Set(browsers)].sort() }),
     node: process.version,
     v8: process.versions.v8,
     os: `${os.type()} ${os.release()}`,

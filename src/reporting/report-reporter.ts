@@ -38,12 +38,14 @@ export class ReportReporter implements Reporter {
     if (!vitest) return
     const rows = collectRows(testModules)
     if (rows.length === 0 && earlierChartsIn(this.options.dir) === undefined) return
-    const pools = testModules.map((testModule) => String(testModule.project.config.pool))
+    // A browser project's checks ran in a page, whatever its pool says.
+    const pools = testModules.map((testModule) => (testModule.project.config.browser?.enabled ? 'browser' : String(testModule.project.config.pool)))
+    const browsers = rows.flatMap((row) => (row.record.browser ? [row.record.browser] : []))
     const { shard } = vitest.config
     const report = buildReport(rows, {
       root: vitest.config.root,
       createdAt: new Date(),
-      environment: collectEnvironment(vitest.version, pools),
+      environment: collectEnvironment(vitest.version, pools, process.env, browsers),
       version: PACKAGE_VERSION,
       ...(shard && { shard: { index: shard.index, count: shard.count } }),
     })

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { runSuite, whyOf } from '../helpers/run-vitest.ts'
 
@@ -47,5 +49,12 @@ describe('toLeakMemory in browser mode', () => {
     // The table has a row per check, with the top group of objects each leak kept.
     expect(run.output).toMatch(/toLeakMemory {2}a hidden tooltip kept every cycle fails +20 .*Detached <div class="tooltip"> x20 {2}over/)
     expect(run.output).toMatch(/toLeakMemory {2}a clean show and hide passes +20 .* within/)
+
+    // The report says which browser measured, and that the checks ran in a page.
+    const reportDir = path.join(import.meta.dirname, '../../fixtures/suites/browser-memory/memory-report')
+    const report = JSON.parse(readFileSync(path.join(reportDir, 'memory-report.json'), 'utf8'))
+    expect(report.environment.browsers).toEqual([expect.stringMatching(/^Chromium \d+\.\d+/)])
+    expect(report.environment.pools).toEqual(['browser'])
+    expect(readFileSync(path.join(reportDir, 'memory-report.md'), 'utf8')).toMatch(/^\| Browser \| Chromium \d+\./m)
   })
 })
