@@ -32,7 +32,15 @@ export async function runBudgetCheck(
   progress = new CheckProgress(),
   { snapshotHeapLimit }: SnapshotOptions = {},
 ): Promise<CheckOutcome<BudgetMeasurement>> {
-  const refusal = snapshotRefusal(snapshotHeapLimit)
+  if (probe.remote && measuresAllocations(budget)) {
+    throw new Error(
+      `memory budget "${budget.name}" limits ${ALLOCATION_KEYS.filter((key) => budget[key] !== undefined).join(', ') || 'sites.direct'}, ` +
+        "which browser mode does not measure yet (V8's sampling profiler of the page is not wired in): " +
+        'check allocation in a Node project, or give this budget retained, leak and objects limits only.',
+    )
+  }
+  // A browser page's heap is read by the probe, not here: its size is known once it is measured.
+  const refusal = probe.remote ? undefined : snapshotRefusal(snapshotHeapLimit)
   if (refusal && budget.objects) {
     throw new Error(`memory budget "${budget.name}" limits objects, which needs heap snapshots, but ${refusal}.`)
   }
@@ -50,7 +58,7 @@ export async function runBudgetCheck(
 /** Heap statistics leave the verdict open, or it fails and its objects should name the cause. */
 function needsSnapshots(verdict: Verdict, measurement: BudgetMeasurement, budget: ResolvedBudget): boolean {
   return (
-    verdict.findings.some((f) => f.over && (f.key === 'retained' || f.key === 'leak')) ||
+    verdict.findings.some((f) => f.over && (f.key === 'retained' || f.key === 'leak' || f.key === 'countLeak')) ||
     verdict.findings.some(retainedUnsettled) ||
     needsObjectEvidence(measurement.baseline.growth, budget.leak) ||
     needsObjectEvidence(measurement.candidate.growth, budget.leak)
@@ -105,8 +113,10 @@ function phasesOf(measurement: BudgetMeasurement): SubjectPhase[] {
  * and leaks alone is judged, and reported, without allocation figures.
  */
 export function measuresAllocations(budget: ResolvedBudget): boolean {
-  return budget.allocated !== undefined || budget.direct !== undefined || budget.peak !== undefined || budget.sites?.direct !== undefined
+  return ALLOCATION_KEYS.some((key) => budget[key] !== undefined) || budget.sites?.direct !== undefined
 }
+
+const ALLOCATION_KEYS = ['allocated', 'direct', 'peak'] as const
 
 /** Its cycles continue the retained pass's numbering (`firstCycle`): `cycle` is unique within one call. */
 async function allocationPass(

@@ -195,7 +195,8 @@ export async function measureBudget(block: Block, plan: MeasurePlan, probe: Heap
   // loops, it would be new in the candidate's readings and snapshots, and read as the feature's.
   const baselineContexts = makeContexts(false, measuredCycle, cycles)
   const candidateContexts = makeContexts(true, measuredCycle + cycles, maxWarmup + cycles)
-  const sampler = plan.keptSites ? openKeptSampler() : undefined
+  // The sampler profiles this isolate: a browser page's allocations it cannot see.
+  const sampler = plan.keptSites && !probe.remote ? openKeptSampler() : undefined
   const baselineLoop: CycleOptions = { progress: progress ?? new CheckProgress() }
   const fixedWarmup = plan.candidateWarmup
   const warmupLoop: CycleOptions = { progress: baselineLoop.progress!, stopWhenQuiet: fixedWarmup ?? plan.warmup, first: 0, count: fixedWarmup ?? maxWarmup }

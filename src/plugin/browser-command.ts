@@ -4,23 +4,24 @@
 // nothing of the tool allocates in the heap being measured but one call of the runner a cycle.
 import type { BrowserCommandContext } from 'vitest/node'
 import { resolveLeakOptions } from '../budgets/resolve-budget.ts'
-import { runLeakCheck } from '../checks/leak-check.ts'
+import { resolveBudgetForRun } from '../budgets/resolve-for-update.ts'
 import { createCdpProbe, type ProtocolSession } from '../engine/cdp-probe.ts'
 import type { Block, HeapProbe } from '../engine/cycles.ts'
 import { BlockThrewNonError, describeThrow } from '../engine/block-failure.ts'
 import { CheckAborted, CheckProgress } from '../engine/progress.ts'
-import { leakRecord, type CheckRecord } from '../reporting/check-record.ts'
-import { formatLeakVerdict } from '../verdict/format-verdict.ts'
+import type { CheckRecord } from '../reporting/check-record.ts'
+import { PROVIDE_KEY } from './browser-names.ts'
+import { budgetCheck, leakCheck, type CheckEnvironment, type CheckResult } from './check-runs.ts'
+import type { WorkerOptions } from './options.ts'
 
-export interface BrowserCheckRequest {
+export type BrowserCheckRequest = {
   /** Property of the top window where the page put the runner of this check's block. */
   runner: string
   call: string
-  options?: unknown
-}
+} & ({ matcher: 'toLeakMemory'; options?: unknown } | { matcher: 'toStayWithinMemoryBudget'; name: string; overrides?: unknown })
 
 export interface BrowserCheckResult {
-  /** Whether every limit held: the block does not leak. */
+  /** Whether the matcher passes, as expect.extend means it (for toLeakMemory: the block leaks). */
   pass: boolean
   message: string
   record: CheckRecord
@@ -71,7 +72,10 @@ interface Thrown {
 }
 
 export async function runBrowserCheck(context: BrowserCommandContext, request: BrowserCheckRequest): Promise<BrowserCheckResult> {
-  const plan = resolveLeakOptions(request.options)
+  // Everything that can be wrong with the call is thrown before the page is touched, as in Node.
+  const options = context.project.getProvidedContext()[PROVIDE_KEY as never] as WorkerOptions | undefined
+  if (!options) throw new Error(`${request.call}: the plugin gave this project no options (vitest-memory-budget's memoryBudget() is not in its config?)`)
+  const run = request.matcher === 'toLeakMemory' ? leakRun(resolveLeakOptions(request.options)) : budgetRun(options, request.name, request.overrides)
   const { session, probe, browser } = await pageProbe(context, request.call)
   const runner = (await session.send('Runtime.evaluate', { expression: `globalThis.top[${JSON.stringify(request.runner)}]` })) as { result: { objectId?: string; type: string } }
   const objectId = runner.result.objectId
@@ -79,16 +83,33 @@ export async function runBrowserCheck(context: BrowserCommandContext, request: B
   const progress = new CheckProgress()
   running.set(request.runner, progress)
   try {
-    const outcome = await runLeakCheck(remoteBlock(session, objectId, progress), plan, probe, progress)
-    return { pass: outcome.verdict.pass, message: formatLeakVerdict(outcome.verdict, outcome.measurement, outcome), record: { ...leakRecord(outcome), browser } }
+    const environment = { probe, root: options.root, headroom: options.headroom, snapshots: { snapshotHeapLimit: options.snapshotHeapLimit } }
+    const result = await run.check(remoteBlock(session, objectId, progress), environment, progress)
+    return { pass: result.pass, message: result.message(), record: { ...result.record, browser } }
   } catch (error) {
     if (error instanceof CheckAborted) throw new Error(`${request.call} was stopped: its test ended`)
-    if (error instanceof BlockThrewNonError) throw new Error(`${request.call}: ${describeThrow(error, 'leak', plan.cycles)}`)
+    if (error instanceof BlockThrewNonError) throw new Error(`${request.call}: ${describeThrow(error, run.kind, run.cycles)}`)
     throw error
   } finally {
     running.delete(request.runner)
     await session.send('Runtime.releaseObject', { objectId }).catch(() => {})
   }
+}
+
+interface PlannedRun {
+  kind: 'budget' | 'leak'
+  cycles: number
+  check: (block: Block, environment: CheckEnvironment, progress: CheckProgress) => Promise<CheckResult>
+}
+
+function leakRun(plan: ReturnType<typeof resolveLeakOptions>): PlannedRun {
+  return { kind: 'leak', cycles: plan.cycles, check: (block, environment, progress) => leakCheck(block, plan, environment, progress) }
+}
+
+/** The budget resolved for this run, as the Node matcher resolves it (a bad file or override throws here). */
+function budgetRun(options: WorkerOptions, name: string, overrides: unknown): PlannedRun {
+  const { budget, recording, missing } = resolveBudgetForRun(options.budgetsPath, name, overrides, options.recording ?? false)
+  return { kind: 'budget', cycles: budget.cycles, check: (block, environment, progress) => budgetCheck(block, { budget, recording, missing, overrides }, environment, progress) }
 }
 
 /** The page's test ended (timed out, or went on without awaiting): its check stops at the next cycle. */

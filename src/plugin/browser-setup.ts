@@ -6,7 +6,8 @@ import { expect, inject, onTestFinished, vi, type TaskMeta } from 'vitest'
 import { commands } from 'vitest/browser'
 import type { BrowserCheckRequest, BrowserCheckResult } from './browser-command.ts'
 import { ABORT_COMMAND, CHECK_COMMAND, PROVIDE_KEY, TIMEOUT_COMMAND } from './browser-names.ts'
-import { assertBlock, assertInTest } from './call-checks.ts'
+import { assertBlock, assertInTest, describe } from './call-checks.ts'
+import type { Block } from '../engine/cycles.ts'
 import { META_KEY } from '../reporting/meta-key.ts'
 import type { CheckRecord } from '../reporting/check-record.ts'
 
@@ -40,12 +41,41 @@ interface MatcherContext {
 
 let checks = 0
 
+/**
+ * Runs a check in the main process on this page's heap: the block waits in the top window (the
+ * page's DevTools session evaluates there; the test's frame is of the same origin) for the main
+ * process to call it, cycle by cycle. The record goes to the test's meta, as in Node.
+ */
+async function checkInMainProcess(test: NonNullable<MatcherContext['task']>, block: Block, request: DistributiveOmit<BrowserCheckRequest, 'runner'>) {
+  const runner = `__vitestMemoryBudgetRunner${++checks}`
+  const top = window.top as unknown as Record<string, unknown>
+  // Not async: what the block throws must stay a throw, not become a rejection.
+  top[runner] = (enabled: boolean, cycle: number) => Promise.resolve(block(Object.freeze({ enabled, cycle }))).then(settle)
+  // A test that ends first (its timeout) stops the check at its next cycle.
+  onTestFinished(() => plugin[ABORT_COMMAND](runner))
+  try {
+    const result = await plugin[CHECK_COMMAND]({ ...request, runner } as BrowserCheckRequest)
+    const attempt = { retry: test.result?.retryCount ?? 0, repeat: test.result?.repeatCount ?? 0 }
+    const meta = test.meta as Record<string, CheckRecord[] | undefined>
+    ;(meta[META_KEY] ??= []).push({ ...result.record, attempt })
+    return { pass: result.pass, message: () => result.message }
+  } finally {
+    delete top[runner]
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
+
 expect.extend({
-  toStayWithinMemoryBudget(this: MatcherContext): never {
-    throw new Error(
-      'vitest-memory-budget: toStayWithinMemoryBudget() does not run in browser mode yet; toLeakMemory() does. ' +
-        'Run budget checks in a project without browser.enabled (test.projects).',
-    )
+  async toStayWithinMemoryBudget(this: MatcherContext, block: unknown, name: unknown, overrides?: unknown) {
+    const call = `expect(block).${this.isNot ? 'not.' : ''}toStayWithinMemoryBudget(${JSON.stringify(name)})`
+    if (this.isNot) {
+      throw new TypeError(`${call}: a budget cannot be negated. To check that a block breaks a budget, tighten the budget instead.`)
+    }
+    const test = assertInTest(this.task, call)
+    assertBlock(block, call)
+    if (typeof name !== 'string' || name === '') throw new TypeError(`${call}: the budget name must be a non-empty string, got ${describe(name)}`)
+    return checkInMainProcess(test, block, { matcher: 'toStayWithinMemoryBudget', call, name, ...(overrides !== undefined && { overrides }) })
   },
 
   /** pass means "leaks": use it as `.not.toLeakMemory()`. */
@@ -53,23 +83,7 @@ expect.extend({
     const call = `expect(block).${this.isNot ? 'not.' : ''}toLeakMemory()`
     const test = assertInTest(this.task, call)
     assertBlock(block, call)
-    // The main process reaches the block through the top window (the page's DevTools session runs
-    // there); the test's frame is of the same origin.
-    const runner = `__vitestMemoryBudgetRunner${++checks}`
-    const top = window.top as unknown as Record<string, unknown>
-    // Not async: what the block throws must stay a throw, not become a rejection.
-    top[runner] = (enabled: boolean, cycle: number) => Promise.resolve(block(Object.freeze({ enabled, cycle }))).then(settle)
-    // A test that ends first (its timeout) stops the check at its next cycle.
-    onTestFinished(() => plugin[ABORT_COMMAND](runner))
-    try {
-      const result = await plugin[CHECK_COMMAND]({ runner, call, ...(options !== undefined && { options }) })
-      const attempt = { retry: test.result?.retryCount ?? 0, repeat: test.result?.repeatCount ?? 0 }
-      const meta = test.meta as Record<string, CheckRecord[] | undefined>
-      ;(meta[META_KEY] ??= []).push({ ...result.record, attempt })
-      return { pass: !result.pass, message: () => result.message }
-    } finally {
-      delete top[runner]
-    }
+    return checkInMainProcess(test, block, { matcher: 'toLeakMemory', call, ...(options !== undefined && { options }) })
   },
 })
 

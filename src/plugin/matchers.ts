@@ -1,19 +1,14 @@
 import type { TaskMeta } from 'vitest'
 import { resolveLeakOptions } from '../budgets/resolve-budget.ts'
-import { formatLeaksNotRecorded, type AllowIn } from '../budgets/leaks-not-recorded.ts'
-import { leaksNotRecorded, type HeadroomRule } from '../budgets/record-budget.ts'
 import { resolveBudgetForRun } from '../budgets/resolve-for-update.ts'
-import { runBudgetCheck } from '../checks/budget-check.ts'
-import { runLeakCheck } from '../checks/leak-check.ts'
-import { removeAbandonedFolder, type SnapshotOptions } from '../checks/snapshot-run.ts'
+import { removeAbandonedFolder } from '../checks/snapshot-run.ts'
 import { BlockThrewNonError, describeThrow } from '../engine/block-failure.ts'
-import type { Block, HeapProbe } from '../engine/cycles.ts'
 import { now } from '../engine/own-timers.ts'
 import { CheckAborted, CheckProgress, describeProgress, describeTimeSpent } from '../engine/progress.ts'
-import { budgetRecord, cutRecord, leakRecord, META_KEY, type CheckAttempt, type CheckCut, type CheckRecord } from '../reporting/check-record.ts'
-import { formatBudgetVerdict, formatLeakVerdict } from '../verdict/format-verdict.ts'
+import { cutRecord, META_KEY, type CheckAttempt, type CheckCut, type CheckRecord } from '../reporting/check-record.ts'
 import { failIfNotAwaited, type CheckControl, type GuardedTest } from './await-guard.ts'
 import { assertBlock, assertInTest, describe } from './call-checks.ts'
+import { budgetCheck, leakCheck, type CheckEnvironment } from './check-runs.ts'
 
 interface MatcherContext {
   isNot: boolean
@@ -26,17 +21,10 @@ interface MatcherResult {
   message: () => string
 }
 
-export interface MatcherEnvironment {
-  probe: HeapProbe
+export interface MatcherEnvironment extends CheckEnvironment {
   budgetsPath: string
-  /** The project root, for `sites.direct` globs and for showing files. */
-  root: string
   /** This run records budgets (vitest -u, not in CI). */
   recording?: boolean
-  /** The headroom the run records with, for the `leak` limit a leak under -u would need. */
-  headroom?: HeadroomRule
-  /** When checks may write heap snapshots (MemoryBudgetOptions.snapshotHeapLimit). */
-  snapshots?: SnapshotOptions
 }
 
 /**
@@ -45,7 +33,7 @@ export interface MatcherEnvironment {
  * with the call is thrown before the first cycle runs.
  */
 export function createMatchers(environment: MatcherEnvironment) {
-  const { probe, budgetsPath, root } = environment
+  const { budgetsPath } = environment
   let running: { call: string; overlapped: boolean } | undefined
 
   /**
@@ -130,17 +118,9 @@ export function createMatchers(environment: MatcherEnvironment) {
       const progress = new CheckProgress()
       const plan: CheckPlan = { call, kind: 'budget', matcher: 'toStayWithinMemoryBudget', budget: budget.name, budgetFile: budget.file, cycles: budget.cycles, warmup: budget.warmup }
       const { check, control } = exclusive(this, plan, progress, async (note) => {
-        const outcome = await runBudgetCheck(block, budget, probe, root, progress, environment.snapshots)
-        const checkRecord = budgetRecord(budget, outcome, root)
-        note(checkRecord)
-        const message = () => formatBudgetVerdict(outcome.verdict, outcome.measurement, budget, { ...outcome, root })
-        if (!recording || outcome.verdict.pass) return { pass: outcome.verdict.pass, message }
-        // Recording (vitest -u): the main process rewrites the broken limits from this very
-        // measurement, and passes the check as a snapshot under -u, unless it leaks.
-        const leaks = leaksNotRecorded(checkRecord, environment.headroom)
-        if (leaks.length === 0) return { pass: true, message }
-        const allowIn: AllowIn = hasOwnKey(overrides, 'leak') ? { kind: 'override' } : { kind: missing ? 'new entry' : 'entry', budget: budget.name, file: budget.file }
-        return { pass: false, message: () => `${message()}\n${formatLeaksNotRecorded(budget.name, leaks, allowIn)}` }
+        const { pass, message, record } = await budgetCheck(block, { budget, recording, missing, overrides }, environment, progress)
+        note(record)
+        return { pass, message }
       })
       failIfNotAwaited(check, call, test, control)
       return settleAbandoned(check, false)
@@ -154,9 +134,9 @@ export function createMatchers(environment: MatcherEnvironment) {
       const plan = resolveLeakOptions(options)
       const progress = new CheckProgress()
       const { check, control } = exclusive(this, { call, kind: 'leak', matcher: 'toLeakMemory', cycles: plan.cycles, warmup: plan.warmup }, progress, async (note) => {
-        const outcome = await runLeakCheck(block, plan, probe, progress, environment.snapshots)
-        note(leakRecord(outcome))
-        return { pass: !outcome.verdict.pass, message: () => formatLeakVerdict(outcome.verdict, outcome.measurement, outcome) }
+        const { pass, message, record } = await leakCheck(block, plan, environment, progress)
+        note(record)
+        return { pass, message }
       })
       failIfNotAwaited(check, call, test, control)
       return settleAbandoned(check, this.isNot)
@@ -187,10 +167,6 @@ interface CheckPlan extends Pick<CheckRecord, 'matcher' | 'budget' | 'budgetFile
 /** The attempt of the test under way (Vitest's retry and repeats), as its result counts it. */
 function attemptOf(task: MatcherContext['task']): CheckAttempt {
   return { retry: task?.result?.retryCount ?? 0, repeat: task?.result?.repeatCount ?? 0 }
-}
-
-function hasOwnKey(value: unknown, key: string): boolean {
-  return typeof value === 'object' && value !== null && Object.hasOwn(value, key)
 }
 
 function firstLine(error: unknown): string {

@@ -2,7 +2,7 @@ import { formatRate, formatSignedSize, formatSize } from '../budgets/sizes.ts'
 import { objectCycles, type Finding } from '../verdict/judge.ts'
 import { EXCUSES } from '../verdict/format-verdict.ts'
 import type { VariantRecord } from './check-record.ts'
-import { headline as runHeadline, plural } from './check-rows.ts'
+import { headline as runHeadline } from './check-rows.ts'
 import type { MemoryReport, ReportCheck, ReportEnvironment } from './report-model.ts'
 
 /**
@@ -278,8 +278,8 @@ function findingText(finding: Finding, cycles: number): string {
       return `${subject} keeps adding to a ${cell(c.name ?? c.kind)} (+${finding.measured} entries, ${perCycle} per cycle, ${c.from} to ${c.to}${path})`
     }
     case 'countLeak': {
-      const { name, from, to } = finding.counted!
-      const perCycle = ((to - from) / cycles).toFixed(1).replace(/\.0$/, '')
+      const { name, from, to, cycles: fitted } = finding.counted!
+      const perCycle = ((to - from) / fitted).toFixed(1).replace(/\.0$/, '')
       return `${subject}'s ${name} ${to - from >= 0 ? '+' : ''}${to - from} (${perCycle} per cycle, ${from} to ${to})${finding.over ? '' : ', not steady'}`
     }
     case 'peak':

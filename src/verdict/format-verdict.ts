@@ -108,7 +108,7 @@ function overLines(finding: Finding, cycles: number, root?: string): string[] {
     case 'collectionLeak':
       return [`  growing   ${collectionFigures(finding, cycles)}`, ...(finding.collection!.path ? [`            held by ${finding.collection!.path}`] : [])]
     case 'countLeak':
-      return [`  growing   ${countFigures(finding, cycles)}`]
+      return [`  growing   ${countFigures(finding)}`]
     case 'allocated':
       return [`  allocated ${formatSignedRate(measured)} > ${formatRate(limit)}  (${formatSignedSize(measured - limit)}, ±${formatSize(uncertainty)})`]
     case 'direct':
@@ -168,13 +168,17 @@ function collectionFigures(finding: Finding, cycles: number): string {
   return `${name ?? kind} (+${added} ${added === 1 ? 'entry' : 'entries'}, ${perCycle}; ${from} -> ${to})`
 }
 
-/** `DOM nodes +20 (1 per cycle; 72 -> 92)`: a count read beside the heap, and how it moved. */
-function countFigures(finding: Finding, cycles: number): string {
-  const { name, from, to } = finding.counted!
+/**
+ * `DOM nodes +20 (1 per cycle; 72 -> 92)`, `candidate's DOM nodes +40 (2.0 per cycle; ...)`: a count
+ * read beside the heap, and how it moved over the measured cycles it was fitted to.
+ */
+function countFigures(finding: Finding): string {
+  const { name, from, to, cycles } = finding.counted!
   const moved = to - from
   const rate = moved / cycles
   const perCycle = rate >= 0.95 && rate <= 1.05 ? '1 per cycle' : `${rate.toFixed(Math.abs(rate) < 10 ? 1 : 0)} per cycle`
-  return `${name} ${moved >= 0 ? '+' : ''}${moved} (${perCycle}; ${from} -> ${to})`
+  const whose = finding.subject === 'block' ? '' : `${finding.subject}'s `
+  return `${whose}${name} ${moved >= 0 ? '+' : ''}${moved} (${perCycle}; ${from} -> ${to})`
 }
 
 function samplePath(group: ExplainedGroup): string[] {
@@ -203,7 +207,7 @@ function withinLine(finding: Finding, cycles: number): string {
     case 'collectionLeak':
       return `  within    growing ${collectionFigures(finding, cycles)}: ${ENTRY_BYTES[finding.collection!.kind]} B an entry or more, limit ${formatRate(limit)}`
     case 'countLeak':
-      return `  within    ${countFigures(finding, cycles)}: not steady`
+      return `  within    ${countFigures(finding)}: not steady`
     default:
       return `  within    objects ${finding.group!.name}: ${measured} new, limit ${limit}`
   }

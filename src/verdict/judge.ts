@@ -56,8 +56,8 @@ export interface Finding {
   group?: ExplainedGroup
   /** For collectionLeak findings: the collection, its counts, and its retainer path when known. */
   collection?: GrownCollection & Partial<GrowingCollection>
-  /** For countLeak findings: which count, and its readings at the measured cycles' start and end. */
-  counted?: { name: string; from: number; to: number }
+  /** For countLeak findings: which count, and its readings at the start and end of the `cycles` it was fitted over. */
+  counted?: { name: string; from: number; to: number; cycles: number }
   /**
    * For a leak finding whose slope is above the limit with 95% confidence, why it is not over:
    * - unsteady: one half of the window did not grow (a one-off step, or growth dying away);
@@ -168,6 +168,7 @@ export function judgeBudget(
   if (budget.retained !== undefined) findings.push(retainedFinding(measurement, budget.retained, objects, firstRun))
   findings.push(leakFinding('baseline', measurement.baseline.growth, budget.leak, objects.baseline))
   findings.push(leakFinding('candidate', measurement.candidate.growth, budget.leak, objects.candidate))
+  findings.push(...countLeakFindings('baseline', measurement.baseline.counts), ...countLeakFindings('candidate', measurement.candidate.counts))
   if (budget.objects && objects.candidate) findings.push(...objectLimitFindings(budget.objects, objects.candidate, objects.baseline))
   // A group already over its objects limit is not listed again as kept every cycle.
   const overLimit = new Set(findings.filter((f) => f.key === 'objects' && f.over).map((f) => f.group!.name))
@@ -222,7 +223,7 @@ function countLeakFindings(subject: Subject, counts: Record<string, CountGrowth>
     .filter(([, count]) => count.last !== count.first || count.growth.perCycle !== 0)
     .map(([name, { growth, first, last }]) => ({
       key: 'countLeak', subject, measured: growth.perCycle, limit: 0, uncertainty: Math.max(0, growth.perCycle - growth.low),
-      over: growsSteadily(growth, 0), counted: { name, from: first, to: last },
+      over: growsSteadily(growth, 0), counted: { name, from: first, to: last, cycles: growth.cycles },
     }))
 }
 
