@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest'
 import type { MemoryReport } from '../../src/reporting/report-model.ts'
 import { runSuite, whyOf } from '../helpers/run-vitest.ts'
 
-// The examples `npm run example`, `npm run example:leak` and `npm run example:basic` run: they must
+// The examples `npm run example`, `example:leak`, `example:basic`, `example:browser` and `example:browser:leak` run: they must
 // keep doing what their READMEs say, so that they cannot rot.
 const repoRoot = path.resolve(import.meta.dirname, '../..')
 
@@ -45,4 +45,31 @@ test('the basic example (npm run example:basic) passes and prints its summary', 
     'formatting prices without the cache leaks nothing': 'passed',
   })
   expect(run.output).toMatch(/"price-cache" +the price cache stays within its memory budget +20\+20 +[\d.]+ kB ±[\d.]+ k?B +.* within/)
+})
+
+describe('the browser example (npm run example:browser)', () => {
+  test('its tooltips stay within their budget and the list leaks nothing, measured in Chromium', async () => {
+    const run = await runSuite('examples/browser')
+    expect(run.unhandled).toEqual([])
+    expect(run.states, whyOf(run)).toEqual({
+      'tooltips stay within their memory budget': 'passed',
+      'mounting and unmounting the list leaks nothing': 'passed',
+    })
+    expect(run.output).toMatch(/"tooltips" +tooltips stay within their memory budget +20\+20 +.* within/)
+  })
+
+  test('its leaky twin (npm run example:browser:leak) fails, naming the cached tooltips and the window listener', async () => {
+    const run = await runSuite('examples/browser/leaky', { config: 'examples/browser/leaky/vitest.config.ts' })
+    expect(run.states, whyOf(run)).toEqual({
+      'tooltips stay within their memory budget': 'failed',
+      'mounting and unmounting the list leaks nothing': 'failed',
+    })
+    const leak = run.errors['mounting and unmounting the list leaks nothing']!
+    expect(leak).toMatch(/^ {2}growing {3}JS event listeners \+\d+ \(\d+ per cycle; \d+ -> \d+\)$/m)
+    expect(leak).toMatch(/^ {12}Detached <div class="tooltip"> x1000 {2}\(50 per cycle, [\d.]+ kB\)$/m)
+    expect(leak).toMatch(/^ {12}held by \(closure\) mountList -> tooltipCache: Map -> /m)
+    expect(leak).toMatch(/^ {12}held by Window \/ http:\/\/localhost:\d+ -> .*V8EventListener -> \[1\]: \(closure\)/m)
+    expect(run.errors['tooltips stay within their memory budget']).toMatch(/^ {2}objects {3}candidate keeps Detached <div class="tooltip"> x\d+ /m)
+    expect(run.exitCode).not.toBe(0)
+  })
 })
