@@ -26,7 +26,7 @@ let browser = ''
 for (const module of vitest.state.getTestModules()) {
   for (const test of module.children.allTests()) {
     const fixture = test.name.replace(/ #\d+$/, '')
-    const row = rows.get(fixture) ?? { runs: 0, failed: 0, named: new Map(), durations: [] }
+    const row: Row = rows.get(fixture) ?? { runs: 0, failed: 0, named: new Map(), durations: [] }
     rows.set(fixture, row)
     row.runs++
     if (test.result().state === 'failed') row.failed++

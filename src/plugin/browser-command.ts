@@ -36,6 +36,8 @@ interface PageProbe {
 }
 
 const probes = new WeakMap<object, Promise<PageProbe>>()
+/** The check measuring each page now, by its session. */
+const measuring = new WeakMap<ProtocolSession, string>()
 /** Checks under way, by runner, so that the page can stop one whose test ended. */
 const running = new Map<string, CheckProgress>()
 
@@ -77,12 +79,22 @@ export async function runBrowserCheck(context: BrowserCommandContext, request: B
   if (!options) throw new Error(`${request.call}: the plugin gave this project no options (vitest-memory-budget's memoryBudget() is not in its config?)`)
   const run = request.matcher === 'toLeakMemory' ? leakRun(resolveLeakOptions(request.options)) : budgetRun(options, request.name, request.overrides)
   const { session, probe, browser } = await pageProbe(context, request.call)
-  const runner = (await session.send('Runtime.evaluate', { expression: `globalThis.top[${JSON.stringify(request.runner)}]` })) as { result: { objectId?: string; type: string } }
-  const objectId = runner.result.objectId
-  if (runner.result.type !== 'function' || !objectId) throw new Error(`${request.call}: the page's runner for this check was not found (the test ended?)`)
+  // Two checks at once would read each other's memory (test.concurrent): the second is refused.
+  const busy = measuring.get(session)
+  if (busy) {
+    throw new Error(
+      `${request.call} started while ${busy} was still measuring in the same page. Memory checks read the ` +
+        'whole heap and cannot overlap: run them in tests that are not concurrent.',
+    )
+  }
+  measuring.set(session, request.call)
   const progress = new CheckProgress()
   running.set(request.runner, progress)
+  let objectId: string | undefined
   try {
+    const runner = (await session.send('Runtime.evaluate', { expression: `globalThis.top[${JSON.stringify(request.runner)}]` })) as { result: { objectId?: string; type: string } }
+    objectId = runner.result.objectId
+    if (runner.result.type !== 'function' || !objectId) throw new Error(`${request.call}: the page's runner for this check was not found (the test ended?)`)
     const environment = { probe, root: options.root, headroom: options.headroom, snapshots: { snapshotHeapLimit: options.snapshotHeapLimit } }
     const result = await run.check(remoteBlock(session, objectId, progress), environment, progress)
     return { pass: result.pass, message: result.message(), record: { ...result.record, browser } }
@@ -91,8 +103,9 @@ export async function runBrowserCheck(context: BrowserCommandContext, request: B
     if (error instanceof BlockThrewNonError) throw new Error(`${request.call}: ${describeThrow(error, run.kind, run.cycles)}`)
     throw error
   } finally {
+    measuring.delete(session)
     running.delete(request.runner)
-    await session.send('Runtime.releaseObject', { objectId }).catch(() => {})
+    if (objectId) await session.send('Runtime.releaseObject', { objectId }).catch(() => {})
   }
 }
 

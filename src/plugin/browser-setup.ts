@@ -4,6 +4,7 @@
 // or the engine: Vite bundles this file for the page.
 import { expect, inject, onTestFinished, vi, type TaskMeta } from 'vitest'
 import { commands } from 'vitest/browser'
+import type { GuardedTest } from './await-guard.ts'
 import type { BrowserCheckRequest, BrowserCheckResult } from './browser-command.ts'
 import { ABORT_COMMAND, CHECK_COMMAND, PROVIDE_KEY, TIMEOUT_COMMAND } from './browser-names.ts'
 import { assertBlock, assertInTest, describe } from './call-checks.ts'
@@ -36,7 +37,7 @@ async function settle(): Promise<void> {
 
 interface MatcherContext {
   isNot: boolean
-  task?: { meta: TaskMeta; type?: string; result?: { retryCount?: number; repeatCount?: number } }
+  task?: { meta: TaskMeta; type?: string; result?: { retryCount?: number; repeatCount?: number } } & GuardedTest
 }
 
 let checks = 0
@@ -51,8 +52,10 @@ async function checkInMainProcess(test: NonNullable<MatcherContext['task']>, blo
   const top = window.top as unknown as Record<string, unknown>
   // Not async: what the block throws must stay a throw, not become a rejection.
   top[runner] = (enabled: boolean, cycle: number) => Promise.resolve(block(Object.freeze({ enabled, cycle }))).then(settle)
-  // A test that ends first (its timeout) stops the check at its next cycle.
-  onTestFinished(() => plugin[ABORT_COMMAND](runner))
+  // A test that ends first (its timeout) stops the check at its next cycle. The test's own hook:
+  // the global one attaches to whichever test started last, which under test.concurrent is not this one.
+  const own = test.context?.onTestFinished
+  ;(typeof own === 'function' ? (own as typeof onTestFinished) : onTestFinished)(() => plugin[ABORT_COMMAND](runner))
   try {
     const result = await plugin[CHECK_COMMAND]({ ...request, runner } as BrowserCheckRequest)
     const attempt = { retry: test.result?.retryCount ?? 0, repeat: test.result?.repeatCount ?? 0 }

@@ -19,6 +19,8 @@ describe('memory checks in browser mode', () => {
       'a feature within its budget passes': 'passed',
       'a feature that keeps its tooltips fails its budget, naming them': 'failed',
       'a budget limiting allocation says browser mode does not measure it yet': 'failed',
+      'the first of two concurrent checks measures': 'passed',
+      'the second is refused while the first measures': 'failed',
     })
     expect(run.unhandled).toEqual([])
 
@@ -56,6 +58,10 @@ describe('memory checks in browser mode', () => {
     expect(run.errors['a budget limiting allocation says browser mode does not measure it yet']).toBe(
       'memory budget "tooltip-allocation" limits allocated, which browser mode does not measure yet (V8\'s sampling profiler of the page is not wired in): ' +
         'check allocation in a Node project, or give this budget retained, leak and objects limits only.',
+    )
+    expect(run.errors['the second is refused while the first measures']).toBe(
+      'expect(block).not.toLeakMemory() started while expect(block).not.toLeakMemory() was still measuring in the same page. ' +
+        'Memory checks read the whole heap and cannot overlap: run them in tests that are not concurrent.',
     )
     // The table has a row per check, with the top group of objects each leak kept.
     expect(run.output).toMatch(/toLeakMemory {2}a hidden tooltip kept every cycle fails +20 .*Detached <div class="tooltip"> x20 {2}over/)
