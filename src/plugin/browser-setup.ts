@@ -49,7 +49,8 @@ let checks = 0
  */
 async function checkInMainProcess(test: NonNullable<MatcherContext['task']>, block: Block, request: DistributiveOmit<BrowserCheckRequest, 'runner'>) {
   const runner = `__vitestMemoryBudgetRunner${++checks}`
-  const top = window.top as unknown as Record<string, unknown>
+  // The page's own globals, untyped: the package is built without the DOM library.
+  const top = (globalThis as unknown as { top: Record<string, unknown> }).top
   // Not async: what the block throws must stay a throw, not become a rejection.
   top[runner] = (enabled: boolean, cycle: number) => Promise.resolve(block(Object.freeze({ enabled, cycle }))).then(settle)
   // A test that ends first (its timeout) stops the check at its next cycle. The test's own hook:
