@@ -70,7 +70,7 @@ export function memoryBudget(options: MemoryBudgetOptions = {}): Plugin {
         placeSetupFile(each.config)
         if (each.config.browser?.enabled) Object.assign((each.config.browser.commands ??= {}), browserCommands)
         // Each project has its own root, so its own budget file.
-        const workerOptions = resolveWorkerOptions(options, each.config.root, each.config.testTimeout)
+        const workerOptions = resolveWorkerOptions(options, each.config.root, each.config.testTimeout, each.config.browser?.enabled === true)
         recording.add(each, workerOptions)
         // Editing a budget changes verdicts: watch mode reruns the tests, as for a snapshot file.
         // Added to the resolved list so that Vitest's own triggers stay.

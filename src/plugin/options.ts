@@ -45,6 +45,9 @@ export interface MemoryBudgetOptions {
 /** Vitest's default test timeout in the Node environments. */
 export const VITEST_DEFAULT_TEST_TIMEOUT = 5_000
 
+/** Vitest's default test timeout in browser mode. */
+export const VITEST_BROWSER_TEST_TIMEOUT = 15_000
+
 /** The timeout files with memory checks get, unless the project sets one. */
 export const MEMORY_TEST_TIMEOUT = 60_000
 
@@ -91,10 +94,14 @@ export function resolveSnapshotHeapLimit(value: unknown): number | undefined {
   }
 }
 
-/** `projectTimeout`: the project's resolved test timeout, which a raised one never lowers. */
-export function resolveWorkerOptions(options: MemoryBudgetOptions, root: string, projectTimeout = VITEST_DEFAULT_TEST_TIMEOUT): WorkerOptions {
+/**
+ * `projectTimeout`: the project's resolved test timeout, which a raised one never lowers; it is
+ * raised only when it is Vitest's default for the project's mode (`browser`: 15 s, not 5 s).
+ */
+export function resolveWorkerOptions(options: MemoryBudgetOptions, root: string, projectTimeout = VITEST_DEFAULT_TEST_TIMEOUT, browser = false): WorkerOptions {
   const wanted = options.testTimeout ?? MEMORY_TEST_TIMEOUT
-  const raise = wanted !== false && projectTimeout === VITEST_DEFAULT_TEST_TIMEOUT && wanted > projectTimeout
+  const modeDefault = browser ? VITEST_BROWSER_TEST_TIMEOUT : VITEST_DEFAULT_TEST_TIMEOUT
+  const raise = wanted !== false && projectTimeout === modeDefault && wanted > projectTimeout
   return {
     budgetsPath: path.resolve(root, options.budgets ?? 'memory-budgets.json'),
     root: path.resolve(root),

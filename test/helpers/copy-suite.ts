@@ -27,7 +27,8 @@ export function copySuite(name: string): SuiteCopy {
   writeFileSync(path.join(root, 'package.json'), '{ "private": true, "type": "module" }\n')
   mkdirSync(path.join(root, 'node_modules'))
   symlinkSync(repoRoot, path.join(root, 'node_modules/vitest-memory-budget'), 'dir')
-  for (const dependency of ['vitest', 'vite']) {
+  // Browser mode's provider too: a suite that launches Chromium through Playwright.
+  for (const dependency of ['vitest', 'vite', '@vitest', 'playwright', 'playwright-core']) {
     symlinkSync(path.join(repoRoot, 'node_modules', dependency), path.join(root, 'node_modules', dependency), 'dir')
   }
   return { root, remove: () => rmSync(root, { recursive: true, force: true }) }

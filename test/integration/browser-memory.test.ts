@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, test } from 'vitest'
+import { copySuite } from '../helpers/copy-suite.ts'
 import { runSuite, whyOf } from '../helpers/run-vitest.ts'
 
 // Memory checks in browser mode (Debian's Chromium through the Playwright provider), measured on the
@@ -74,5 +75,21 @@ describe('memory checks in browser mode', () => {
     expect(report.environment.browsers).toEqual([expect.stringMatching(/^Chromium \d+\.\d+/)])
     expect(report.environment.pools).toEqual(['browser'])
     expect(readFileSync(path.join(reportDir, 'memory-report.md'), 'utf8')).toMatch(/^\| Browser \| Chromium \d+\./m)
+  })
+
+  test('-u records no limit for a DOM count that grows every cycle: the check fails, the budget file is unchanged', async () => {
+    const copy = copySuite('browser-record')
+    try {
+      const budgets = readFileSync(path.join(copy.root, 'memory-budgets.json'), 'utf8')
+      const run = await runSuite(copy.root, { update: true })
+      const name = 'a feature that keeps a detached node every cycle is not recorded'
+      expect(run.states, whyOf(run)).toEqual({ [name]: 'failed' })
+      const message = run.errors[name]!.split('\n')
+      expect(message).toContainEqual(expect.stringMatching(/^ {2}growing {3}candidate's DOM nodes \+20 \(1 per cycle; \d+ -> \d+\)$/))
+      expect(message.at(-1)).toBe('-u records no limit for DOM nodes growing every cycle: that is a leak to fix.')
+      expect(readFileSync(path.join(copy.root, 'memory-budgets.json'), 'utf8')).toBe(budgets)
+    } finally {
+      copy.remove()
+    }
   })
 })

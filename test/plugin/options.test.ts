@@ -17,3 +17,13 @@ describe('snapshotHeapLimit', () => {
     expect(() => memoryBudget({ snapshotHeapLimit: 'lots' })).toThrow(message)
   })
 })
+
+describe('the test timeout of files with memory checks', () => {
+  test("raised to 60 s from Vitest's default of the project's mode (5 s in Node, 15 s in browser mode), never from one set by hand", () => {
+    expect(resolveWorkerOptions({}, '/project', 5_000).testTimeout).toBe(60_000)
+    expect(resolveWorkerOptions({}, '/project', 15_000, true).testTimeout).toBe(60_000)
+    expect(resolveWorkerOptions({}, '/project', 15_000)).not.toHaveProperty('testTimeout')
+    expect(resolveWorkerOptions({}, '/project', 5_000, true)).not.toHaveProperty('testTimeout')
+    expect(resolveWorkerOptions({ testTimeout: false }, '/project', 15_000, true)).not.toHaveProperty('testTimeout')
+  })
+})
