@@ -8,8 +8,9 @@ import { resolveBudgetForRun } from '../budgets/resolve-for-update.ts'
 import { createCdpProbe, type ProtocolSession } from '../engine/cdp-probe.ts'
 import type { Block, HeapProbe } from '../engine/cycles.ts'
 import { BlockThrewNonError, describeThrow } from '../engine/block-failure.ts'
-import { CheckAborted, CheckProgress } from '../engine/progress.ts'
-import type { CheckRecord } from '../reporting/check-record.ts'
+import { now } from '../engine/own-timers.ts'
+import { CheckAborted, CheckProgress, describeProgress } from '../engine/progress.ts'
+import { cutRecord, type CheckRecord } from '../reporting/check-record.ts'
 import { PROVIDE_KEY } from './browser-names.ts'
 import { budgetCheck, leakCheck, type CheckEnvironment, type CheckResult } from './check-runs.ts'
 import type { WorkerOptions } from './options.ts'
@@ -20,12 +21,18 @@ export type BrowserCheckRequest = {
   call: string
 } & ({ matcher: 'toLeakMemory'; options?: unknown } | { matcher: 'toStayWithinMemoryBudget'; name: string; overrides?: unknown })
 
-export interface BrowserCheckResult {
-  /** Whether the matcher passes, as expect.extend means it (for toLeakMemory: the block leaks). */
-  pass: boolean
-  message: string
-  record: CheckRecord
-}
+/**
+ * A verdict, or the error that stopped the check (the page throws it as the test's failure); both
+ * with the check's record, so that every check that started has its row, as in Node.
+ */
+export type BrowserCheckResult =
+  | {
+      /** Whether the matcher passes, as expect.extend means it (for toLeakMemory: the block leaks). */
+      pass: boolean
+      message: string
+      record: CheckRecord
+    }
+  | { error: { name: string; message: string; stack?: string }; record: CheckRecord }
 
 /** What a page needs to be measured: the session to its DevTools protocol, and the probe over it, made once. */
 interface PageProbe {
@@ -90,6 +97,7 @@ export async function runBrowserCheck(context: BrowserCommandContext, request: B
   measuring.set(session, request.call)
   const progress = new CheckProgress()
   running.set(request.runner, progress)
+  const started = now()
   let objectId: string | undefined
   try {
     const runner = (await session.send('Runtime.evaluate', { expression: `globalThis.top[${JSON.stringify(request.runner)}]` })) as { result: { objectId?: string; type: string } }
@@ -98,10 +106,13 @@ export async function runBrowserCheck(context: BrowserCommandContext, request: B
     const environment = { probe, root: options.root, headroom: options.headroom, snapshots: { snapshotHeapLimit: options.snapshotHeapLimit } }
     const result = await run.check(remoteBlock(session, objectId, progress), environment, progress)
     return { pass: result.pass, message: result.message(), record: { ...result.record, browser } }
-  } catch (error) {
-    if (error instanceof CheckAborted) throw new Error(`${request.call} was stopped: its test ended`)
-    if (error instanceof BlockThrewNonError) throw new Error(`${request.call}: ${describeThrow(error, run.kind, run.cycles)}`)
-    throw error
+  } catch (thrown) {
+    const error = thrown instanceof CheckAborted
+      ? new Error(`${request.call} was stopped: its test ended`)
+      : thrown instanceof BlockThrewNonError ? new Error(`${request.call}: ${describeThrow(thrown, run.kind, run.cycles)}`) : (thrown as Error)
+    const reason = thrown instanceof CheckAborted ? 'its test ended first' : `error: ${error.message.split('\n', 1)[0]}`
+    const record = { ...cutRecord(run.plan, { verdict: 'aborted', reason, where: describeProgress(progress, run.kind, run.cycles, { state: false }) }, now() - started), browser }
+    return { error: { name: error.name, message: error.message, ...(error.stack && { stack: error.stack }) }, record }
   } finally {
     measuring.delete(session)
     running.delete(request.runner)
@@ -112,17 +123,29 @@ export async function runBrowserCheck(context: BrowserCommandContext, request: B
 interface PlannedRun {
   kind: 'budget' | 'leak'
   cycles: number
+  /** What the check is, for its record if it is cut short. */
+  plan: Parameters<typeof cutRecord>[0]
   check: (block: Block, environment: CheckEnvironment, progress: CheckProgress) => Promise<CheckResult>
 }
 
 function leakRun(plan: ReturnType<typeof resolveLeakOptions>): PlannedRun {
-  return { kind: 'leak', cycles: plan.cycles, check: (block, environment, progress) => leakCheck(block, plan, environment, progress) }
+  return {
+    kind: 'leak',
+    cycles: plan.cycles,
+    plan: { matcher: 'toLeakMemory', cycles: plan.cycles, warmup: plan.warmup },
+    check: (block, environment, progress) => leakCheck(block, plan, environment, progress),
+  }
 }
 
 /** The budget resolved for this run, as the Node matcher resolves it (a bad file or override throws here). */
 function budgetRun(options: WorkerOptions, name: string, overrides: unknown): PlannedRun {
   const { budget, recording, missing } = resolveBudgetForRun(options.budgetsPath, name, overrides, options.recording ?? false)
-  return { kind: 'budget', cycles: budget.cycles, check: (block, environment, progress) => budgetCheck(block, { budget, recording, missing, overrides }, environment, progress) }
+  return {
+    kind: 'budget',
+    cycles: budget.cycles,
+    plan: { matcher: 'toStayWithinMemoryBudget', budget: budget.name, budgetFile: budget.file, cycles: budget.cycles, warmup: budget.warmup },
+    check: (block, environment, progress) => budgetCheck(block, { budget, recording, missing, overrides }, environment, progress),
+  }
 }
 
 /** The page's test ended (timed out, or went on without awaiting): its check stops at the next cycle. */

@@ -62,10 +62,19 @@ async function checkInMainProcess(test: NonNullable<MatcherContext['task']>, blo
     const attempt = { retry: test.result?.retryCount ?? 0, repeat: test.result?.repeatCount ?? 0 }
     const meta = test.meta as Record<string, CheckRecord[] | undefined>
     ;(meta[META_KEY] ??= []).push({ ...result.record, attempt })
+    if ('error' in result) throw pageError(result.error)
     return { pass: result.pass, message: () => result.message }
   } finally {
     delete top[runner]
   }
+}
+
+/** The error that stopped a check, as the test's own: its name, message and stack (the block's own, when it threw). */
+function pageError({ name, message, stack }: { name: string; message: string; stack?: string }): Error {
+  const error = new Error(message)
+  error.name = name
+  if (stack) error.stack = stack
+  return error
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never

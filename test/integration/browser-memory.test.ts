@@ -65,9 +65,11 @@ describe('memory checks in browser mode', () => {
         'Memory checks read the whole heap and cannot overlap: run them in tests that are not concurrent.',
     )
     // The table has a row per check, with the top group of objects each leak kept.
-    expect(run.output).toMatch(/toLeakMemory {2}a hidden tooltip kept every cycle fails +20 .*Detached <div class="tooltip"> x20 {2}over/)
-    expect(run.output).toMatch(/toLeakMemory {2}a clean show and hide passes +20 .* within/)
+    expect(run.output).toMatch(/toLeakMemory +a hidden tooltip kept every cycle fails +20 .*Detached <div class="tooltip"> x20 {2}over/)
+    expect(run.output).toMatch(/toLeakMemory +a clean show and hide passes +20 .* within/)
     expect(run.output).toMatch(/"tooltips" +a feature within its budget passes +20\+20 .* within/)
+    // A check that an error stopped has its row too, and says where it was.
+    expect(run.output).toMatch(/toLeakMemory +a block that throws fails with its error +20 .* aborted\n +error: tooltip exploded, in warm-up cycle 4 \(\{ enabled: false, cycle: 3 \}\)/)
 
     // The report says which browser measured, and that the checks ran in a page.
     const reportDir = path.join(import.meta.dirname, '../../fixtures/suites/browser-memory/memory-report')
