@@ -11,6 +11,10 @@ export interface BudgetInput {
   retained?: number | string
   /** Most growth per cycle allowed for each variant. */
   leak?: number | string
+  /** Browser mode: most DOM nodes per cycle each variant may keep adding (default 0). */
+  domNodes?: number
+  /** Browser mode: most JS event listeners per cycle each variant may keep adding (default 0). */
+  listeners?: number
   /**
    * Most new objects the candidate may still hold after its cycles, beyond the baseline, per
    * constructor name; `"*"` limits every constructor not named. Makes the check take heap snapshots.
@@ -33,6 +37,8 @@ export interface BudgetEntry {
   warmup?: number
   retained?: number
   leak?: number
+  domNodes?: number
+  listeners?: number
   objects?: Record<string, number>
   allocated?: number
   peak?: number
@@ -58,6 +64,9 @@ export interface ResolvedBudget {
   /** Absent when the budget sets no retained limit. */
   retained?: number
   leak: number
+  /** Browser mode's DOM counts: most added per cycle (absent: 0). */
+  domNodes?: number
+  listeners?: number
   /** Absent when the budget sets no object limits. */
   objects?: Record<string, number>
   allocated?: number

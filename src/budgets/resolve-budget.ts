@@ -31,6 +31,8 @@ export function resolveBudget(file: BudgetFile, name: string, overrides?: unknow
     warmup: merged.warmup,
     ...(merged.retained === undefined ? {} : { retained: merged.retained }),
     leak: merged.leak,
+    ...(merged.domNodes !== undefined && { domNodes: merged.domNodes }),
+    ...(merged.listeners !== undefined && { listeners: merged.listeners }),
     ...(objects && { objects }),
     ...(merged.allocated !== undefined && { allocated: merged.allocated }),
     ...(merged.peak !== undefined && { peak: merged.peak }),

@@ -280,7 +280,9 @@ function findingText(finding: Finding, cycles: number): string {
     case 'countLeak': {
       const { name, from, to, cycles: fitted } = finding.counted!
       const perCycle = ((to - from) / fitted).toFixed(1).replace(/\.0$/, '')
-      return `${subject}'s ${name} ${to - from >= 0 ? '+' : ''}${to - from} (${perCycle} per cycle, ${from} to ${to})${finding.over ? '' : ', not steady'}`
+      const limit = finding.limit > 0 ? `; limit ${finding.limit} per cycle` : ''
+      const unsteady = !finding.over && (finding.limit === 0 || finding.measured > finding.limit) ? ', not steady' : ''
+      return `${subject}'s ${name} ${to - from >= 0 ? '+' : ''}${to - from} (${perCycle} per cycle, ${from} to ${to})${unsteady}${limit}`
     }
     case 'peak':
       return `${subject}'s heap peaks ${formatSignedSize(finding.measured)} higher than the baseline's in a typical cycle${plusMinus(formatSize(finding.uncertainty))}; limit ${formatSize(finding.limit)}`

@@ -108,7 +108,7 @@ function overLines(finding: Finding, cycles: number, root?: string): string[] {
     case 'collectionLeak':
       return [`  growing   ${collectionFigures(finding, cycles)}`, ...(finding.collection!.path ? [`            held by ${finding.collection!.path}`] : [])]
     case 'countLeak':
-      return [`  growing   ${countFigures(finding)}`]
+      return [`  growing   ${countFigures(finding)}${finding.limit > 0 ? ` > ${countRate(finding.limit)}` : ''}`]
     case 'allocated':
       return [`  allocated ${formatSignedRate(measured)} > ${formatRate(limit)}  (${formatSignedSize(measured - limit)}, ±${formatSize(uncertainty)})`]
     case 'direct':
@@ -181,6 +181,11 @@ function countFigures(finding: Finding): string {
   return `${whose}${name} ${moved >= 0 ? '+' : ''}${moved} (${perCycle}; ${from} -> ${to})`
 }
 
+/** `2 per cycle`, `0.5 per cycle`: a count's rate or limit. */
+function countRate(perCycle: number): string {
+  return `${Number(perCycle.toFixed(2))} per cycle`
+}
+
 function samplePath(group: ExplainedGroup): string[] {
   const sample = group.sample
   if (!sample) return []
@@ -207,7 +212,8 @@ function withinLine(finding: Finding, cycles: number): string {
     case 'collectionLeak':
       return `  within    growing ${collectionFigures(finding, cycles)}: ${ENTRY_BYTES[finding.collection!.kind]} B an entry or more, limit ${formatRate(limit)}`
     case 'countLeak':
-      return `  within    ${countFigures(finding)}: not steady`
+      // Within with no limit, or beyond its limit: it moved, but not steadily.
+      return `  within    ${countFigures(finding)}${finding.limit > 0 ? `, limit ${countRate(finding.limit)}` : ''}${finding.limit === 0 || finding.measured > finding.limit ? ': not steady' : ''}`
     default:
       return `  within    objects ${finding.group!.name}: ${measured} new, limit ${limit}`
   }

@@ -168,7 +168,8 @@ export function judgeBudget(
   if (budget.retained !== undefined) findings.push(retainedFinding(measurement, budget.retained, objects, firstRun))
   findings.push(leakFinding('baseline', measurement.baseline.growth, budget.leak, objects.baseline))
   findings.push(leakFinding('candidate', measurement.candidate.growth, budget.leak, objects.candidate))
-  findings.push(...countLeakFindings('baseline', measurement.baseline.counts), ...countLeakFindings('candidate', measurement.candidate.counts))
+  const countLimits = { 'DOM nodes': budget.domNodes ?? 0, 'JS event listeners': budget.listeners ?? 0 }
+  findings.push(...countLeakFindings('baseline', measurement.baseline.counts, countLimits), ...countLeakFindings('candidate', measurement.candidate.counts, countLimits))
   if (budget.objects && objects.candidate) findings.push(...objectLimitFindings(budget.objects, objects.candidate, objects.baseline))
   // A group already over its objects limit is not listed again as kept every cycle.
   const overLimit = new Set(findings.filter((f) => f.key === 'objects' && f.over).map((f) => f.group!.name))
@@ -214,17 +215,21 @@ function collectionLeakFindings(subject: Subject, collections: readonly (GrownCo
 
 /**
  * Counts read beside the heap (a browser page's DOM nodes and JS event listeners) are exact after a
- * full GC: a clean block leaves them where they were, so one that grows steadily (in both halves of
- * the cycles, as growsSteadily asks of bytes) is a leak at any rate, a node every 4th cycle too.
- * One that moved but not steadily is listed as within, with how far it moved.
+ * full GC: a clean block leaves them where they were, so one that grows steadily past its limit per
+ * cycle (in both halves of the cycles, as growsSteadily asks of bytes) is a leak at any rate, a node
+ * every 4th cycle too. The limits are a budget's `domNodes` and `listeners`, 0 unless set. One that
+ * moved but not steadily, or within its limit, is listed as within, with how far it moved.
  */
-function countLeakFindings(subject: Subject, counts: Record<string, CountGrowth> | undefined): Finding[] {
+function countLeakFindings(subject: Subject, counts: Record<string, CountGrowth> | undefined, limits: Record<string, number> = {}): Finding[] {
   return Object.entries(counts ?? {})
     .filter(([, count]) => count.last !== count.first || count.growth.perCycle !== 0)
-    .map(([name, { growth, first, last }]) => ({
-      key: 'countLeak', subject, measured: growth.perCycle, limit: 0, uncertainty: Math.max(0, growth.perCycle - growth.low),
-      over: growsSteadily(growth, 0), counted: { name, from: first, to: last, cycles: growth.cycles },
-    }))
+    .map(([name, { growth, first, last }]) => {
+      const limit = limits[name] ?? 0
+      return {
+        key: 'countLeak', subject, measured: growth.perCycle, limit, uncertainty: Math.max(0, growth.perCycle - growth.low),
+        over: growsSteadily(growth, limit), counted: { name, from: first, to: last, cycles: growth.cycles },
+      }
+    })
 }
 
 /**

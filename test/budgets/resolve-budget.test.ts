@@ -50,6 +50,14 @@ describe('resolveBudget', () => {
     expect('retained' in resolved).toBe(false)
   })
 
+  test("browser mode's domNodes and listeners: counts per cycle, resolved as the other keys, absent unless set", () => {
+    const browserFile: BudgetFile = { ...file, defaults: { listeners: 0.5 }, budgets: { tooltips: { domNodes: 2 } } }
+    expect(resolveBudget(browserFile, 'tooltips')).toMatchObject({ domNodes: 2, listeners: 0.5 })
+    expect(resolveBudget(browserFile, 'tooltips', { domNodes: 0 })).toMatchObject({ domNodes: 0 })
+    expect(resolveBudget(file, 'telemetry')).not.toHaveProperty('domNodes')
+    expect(budgetError(() => resolveBudget(browserFile, 'tooltips', { domNodes: -1 })).message).toMatch(/overrides\.domNodes/)
+  })
+
   test('reads an override of undefined as not set', () => {
     expect(resolveBudget(file, 'parser', { warmup: undefined, leak: undefined }).warmup).toBe(5)
     expect(resolveBudget(file, 'parser', { warmup: undefined, leak: undefined }).leak).toBe(10)
@@ -71,7 +79,7 @@ describe('resolveBudget', () => {
     ['600 kB', 'overrides: expected an object such as {"retained":"600 kB","leak":"1 kB"}, got "600 kB"'],
     [{ leak: Number.NaN }, 'overrides.leak: expected a size such as 600 kB, 1.5 MiB or 512 (bytes), got NaN'],
     [{ cycles: 20.5 }, 'overrides.cycles: expected an integer from 5 to 1000, got 20.5'],
-    [{ limit: 1 }, 'overrides.limit: unknown key; known keys are cycles, warmup, retained, leak, objects, allocated, peak, direct, sites'],
+    [{ limit: 1 }, 'overrides.limit: unknown key; known keys are cycles, warmup, retained, leak, domNodes, listeners, objects, allocated, peak, direct, sites'],
   ])('invalidOverrides for %j', (overrides, line) => {
     expect(budgetError(() => resolveBudget(file, 'telemetry', overrides)).message).toBe(
       `Invalid overrides for memory budget "telemetry":\n  ${line}`,

@@ -152,7 +152,7 @@ const CASES: Case[] = [
       CHECK +
       '  budget: unknown key; did you mean "budgets"?\n' +
       '  budgets.tiny.retaind: unknown key; did you mean "retained"?\n' +
-      '  budgets.tiny.limit: unknown key; known keys are cycles, warmup, retained, leak, objects, allocated, peak, direct, sites\n' +
+      '  budgets.tiny.limit: unknown key; known keys are cycles, warmup, retained, leak, domNodes, listeners, objects, allocated, peak, direct, sites\n' +
       SCHEMA_TIP,
     after: 'unchanged',
   },

@@ -378,6 +378,23 @@ describe('object evidence from heap snapshots', () => {
     expect(judgeLeak(measurement, 0).findings[0]).toMatchObject({ key: 'countLeak', over: true, counted: { name: 'DOM nodes', from: 10, to: 15 } })
   })
 
+  test("a budget's domNodes and listeners allow that many per cycle: steady growth beyond them fails, within them passes", () => {
+    const measurement = budgetMeasurement(0, 0, growth(0, 0, [0, 0]))
+    measurement.candidate.counts = {
+      'DOM nodes': { growth: growth(2, 0), first: 100, last: 140 },
+      'JS event listeners': { growth: growth(1, 0), first: 10, last: 30 },
+    }
+    const limits = { ...budget, retained: undefined, domNodes: 2, listeners: 0.5 }
+    const verdict = judgeBudget(measurement, limits)
+    expect(verdict.findings.filter((f) => f.key === 'countLeak').map(({ over, limit }) => ({ over, limit }))).toEqual([
+      { over: false, limit: 2 },
+      { over: true, limit: 0.5 },
+    ])
+    const lines = formatBudgetVerdict(verdict, measurement, limits).split('\n')
+    expect(lines).toContain("  growing   candidate's JS event listeners +20 (1 per cycle; 10 -> 30) > 0.5 per cycle")
+    expect(lines).toContain("  within    candidate's DOM nodes +40 (2.0 per cycle; 100 -> 140), limit 2 per cycle")
+  })
+
   test('the ± of a leak is the side of its interval that decides: an over verdict never shows a ± that holds the limit', () => {
     const asymmetric = leakMeasurement({ ...growth(695, 0), low: 90, high: 2_200 })
     const verdict = judgeLeak(asymmetric, 0)
