@@ -7,7 +7,7 @@ import { commands } from 'vitest/browser'
 import type { GuardedTest } from './await-guard.ts'
 import type { BrowserCheckRequest, BrowserCheckResult } from './browser-command.ts'
 import { ABORT_COMMAND, CHECK_COMMAND, PROVIDE_KEY, TIMEOUT_COMMAND } from './browser-names.ts'
-import { assertBlock, assertInTest, describe } from './call-checks.ts'
+import { assertBlock, assertBudgetName, assertInTest, assertNotNegated } from './call-checks.ts'
 import type { Block } from '../engine/cycles.ts'
 import { META_KEY } from '../reporting/meta-key.ts'
 import type { CheckRecord } from '../reporting/check-record.ts'
@@ -82,12 +82,10 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 expect.extend({
   async toStayWithinMemoryBudget(this: MatcherContext, block: unknown, name: unknown, overrides?: unknown) {
     const call = `expect(block).${this.isNot ? 'not.' : ''}toStayWithinMemoryBudget(${JSON.stringify(name)})`
-    if (this.isNot) {
-      throw new TypeError(`${call}: a budget cannot be negated. To check that a block breaks a budget, tighten the budget instead.`)
-    }
+    assertNotNegated(this.isNot, call)
     const test = assertInTest(this.task, call)
     assertBlock(block, call)
-    if (typeof name !== 'string' || name === '') throw new TypeError(`${call}: the budget name must be a non-empty string, got ${describe(name)}`)
+    assertBudgetName(name, call)
     return checkInMainProcess(test, block, { matcher: 'toStayWithinMemoryBudget', call, name, ...(overrides !== undefined && { overrides }) })
   },
 

@@ -25,6 +25,21 @@ export function assertBlock(block: unknown, call: string): asserts block is Bloc
   }
 }
 
+/** A budget cannot be negated: refused before anything else is looked at. */
+export function assertNotNegated(isNot: boolean, call: string): void {
+  if (isNot) {
+    throw new TypeError(
+      `${call}: a budget cannot be negated. To check that a block breaks a budget, tighten the budget instead.`,
+    )
+  }
+}
+
+export function assertBudgetName(name: unknown, call: string): asserts name is string {
+  if (typeof name !== 'string' || name === '') {
+    throw new TypeError(`${call}: the budget name must be a non-empty string, got ${describe(name)}`)
+  }
+}
+
 function isThenable(value: unknown): boolean {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
 }

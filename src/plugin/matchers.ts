@@ -7,7 +7,7 @@ import { now } from '../engine/own-timers.ts'
 import { CheckAborted, CheckProgress, describeProgress, describeTimeSpent } from '../engine/progress.ts'
 import { cutRecord, META_KEY, type CheckAttempt, type CheckCut, type CheckRecord } from '../reporting/check-record.ts'
 import { failIfNotAwaited, type CheckControl, type GuardedTest } from './await-guard.ts'
-import { assertBlock, assertInTest, describe } from './call-checks.ts'
+import { assertBlock, assertBudgetName, assertInTest, assertNotNegated } from './call-checks.ts'
 import { budgetCheck, leakCheck, type CheckEnvironment } from './check-runs.ts'
 
 interface MatcherContext {
@@ -104,16 +104,10 @@ export function createMatchers(environment: MatcherEnvironment) {
   return {
     toStayWithinMemoryBudget(this: MatcherContext, block: unknown, name: unknown, overrides?: unknown): Promise<MatcherResult> {
       const call = `expect(block).${this.isNot ? 'not.' : ''}toStayWithinMemoryBudget(${JSON.stringify(name)})`
-      if (this.isNot) {
-        throw new TypeError(
-          `${call}: a budget cannot be negated. To check that a block breaks a budget, tighten the budget instead.`,
-        )
-      }
+      assertNotNegated(this.isNot, call)
       const test = assertInTest(this.task, call)
       assertBlock(block, call)
-      if (typeof name !== 'string' || name === '') {
-        throw new TypeError(`${call}: the budget name must be a non-empty string, got ${describe(name)}`)
-      }
+      assertBudgetName(name, call)
       const { budget, recording, missing } = resolveBudgetForRun(budgetsPath, name, overrides, environment.recording ?? false)
       const progress = new CheckProgress()
       const plan: CheckPlan = { call, kind: 'budget', matcher: 'toStayWithinMemoryBudget', budget: budget.name, budgetFile: budget.file, cycles: budget.cycles, warmup: budget.warmup }
