@@ -83,7 +83,8 @@ describe('memory checks in browser mode', () => {
     const copy = copySuite('browser-record')
     try {
       const budgets = readFileSync(path.join(copy.root, 'memory-budgets.json'), 'utf8')
-      const run = await runSuite(copy.root, { update: true })
+      // Recording is off in CI (CI=true), as a user's -u there would be: this run is a developer's.
+      const run = await runSuite(copy.root, { update: true, mainEnv: { CI: undefined } })
       const name = 'a feature that keeps a detached node every cycle is not recorded'
       expect(run.states, whyOf(run)).toEqual({ [name]: 'failed' })
       const message = run.errors[name]!.split('\n')
