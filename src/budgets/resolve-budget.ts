@@ -44,9 +44,18 @@ export function resolveBudget(file: BudgetFile, name: string, overrides?: unknow
 /**
  * What `toLeakMemory(options)` runs with: its options over the built-in defaults (no budget file).
  *
- * @throws BudgetError `invalidOptions` for a key other than cycles, warmup and leak, or a bad value.
+ * @throws BudgetError `invalidOptions` for a key other than cycles, warmup, leak, domNodes and listeners, or a bad value.
  */
-export function resolveLeakOptions(options?: unknown): { cycles: number; warmup: number; leak: number } {
-  const { cycles, warmup, leak } = { ...BUILT_IN, ...validateLeakOptions(options) }
-  return { cycles, warmup, leak }
+export function resolveLeakOptions(options?: unknown): LeakPlan {
+  const { cycles, warmup, leak, domNodes, listeners } = { ...BUILT_IN, ...validateLeakOptions(options) }
+  return { cycles, warmup, leak, ...(domNodes !== undefined && { domNodes }), ...(listeners !== undefined && { listeners }) }
+}
+
+/** What `toLeakMemory` runs with: `domNodes` and `listeners` are browser mode's, absent unless set. */
+export interface LeakPlan {
+  cycles: number
+  warmup: number
+  leak: number
+  domNodes?: number
+  listeners?: number
 }

@@ -13,7 +13,7 @@ import { parseSize, SIZE_EXPECTED } from './sizes.ts'
  */
 
 /** Keys `toLeakMemory(options)` takes: it has no file, so no `retained`. */
-const LEAK_OPTION_KEYS = ['cycles', 'warmup', 'leak'] as const
+const LEAK_OPTION_KEYS = ['cycles', 'warmup', 'leak', 'domNodes', 'listeners'] as const
 export type LeakOptionsEntry = Pick<BudgetEntry, (typeof LEAK_OPTION_KEYS)[number]>
 
 interface Validators {

@@ -2,7 +2,7 @@ import { QUIET_CYCLES, type Block, type HeapProbe } from '../engine/cycles.ts'
 import { measureLeak, type LeakMeasurement, type MeasurePlan } from '../engine/measure.ts'
 import { CheckProgress, Pass } from '../engine/progress.ts'
 import type { GrowthEstimate } from '../engine/growth.ts'
-import { isLeaking, judgeLeak, keepsNothingTwice, NOISE_FLOOR, needsObjectEvidence } from '../verdict/judge.ts'
+import { isLeaking, judgeLeak, keepsNothingTwice, NOISE_FLOOR, needsObjectEvidence, type CountLimits } from '../verdict/judge.ts'
 import { timesOf, type CheckOutcome } from './outcome.ts'
 import { inSnapshotDir, judgeWithObjects, snapshotRefusal, type SnapshotOptions } from './snapshot-run.ts'
 
@@ -38,7 +38,7 @@ export const REWARM_CYCLES = QUIET_CYCLES
  */
 export async function runLeakCheck(
   block: Block,
-  plan: MeasurePlan & { leak: number },
+  plan: MeasurePlan & { leak: number } & CountLimits,
   probe: HeapProbe,
   progress = new CheckProgress(),
   { snapshotHeapLimit }: SnapshotOptions = {},
@@ -48,7 +48,7 @@ export async function runLeakCheck(
   // growing by Smis, so no cheap signal could say when to look.
   const extendWhile = (growth: GrowthEstimate) => growthUnsettled(growth, plan.leak)
   const measurement = await measureLeak(block, { ...plan, census: true, extendWhile }, probe, progress)
-  const verdict = judgeLeak(measurement, plan.leak)
+  const verdict = judgeLeak(measurement, plan.leak, {}, plan)
   if (verdict.pass && !needsObjectEvidence(measurement.variant.growth, plan.leak)) return { measurement, verdict, evidence: {} }
   const refusal = snapshotRefusal(snapshotHeapLimit, probe.remote ? measurement.variant.readings.at(-1) : undefined)
   if (refusal) return { measurement, verdict, evidence: {}, note: `objects not read: ${refusal}` }
@@ -64,7 +64,7 @@ export async function runLeakCheck(
     progress.pass = Pass.analysis
     const judged = await judgeWithObjects(
       [{ subject: 'block', name: 'block', before: second.snapshots!.start, after: second.snapshots!.end, collections: second.collections ?? [] }],
-      (evidence) => judgeLeak(second, plan.leak, evidence),
+      (evidence) => judgeLeak(second, plan.leak, evidence, plan),
     )
     // A first run that read growth, where the second found nothing new held at all (V8's growth) or
     // nothing held twice (a one-off: a leak steady enough to fail keeps one object in each half).

@@ -2,6 +2,7 @@
 // the recording rules of `vitest -u`. Shared by the Node matchers (matchers.ts) and the browser
 // command (browser-command.ts), which differ only in where the block runs and which probe reads the heap.
 import type { ResolvedBudget } from '../budgets/budget.ts'
+import type { LeakPlan } from '../budgets/resolve-budget.ts'
 import { formatLeaksNotRecorded, type AllowIn } from '../budgets/leaks-not-recorded.ts'
 import { leaksNotRecorded, type HeadroomRule } from '../budgets/record-budget.ts'
 import { runBudgetCheck } from '../checks/budget-check.ts'
@@ -57,7 +58,7 @@ export async function budgetCheck(block: Block, { budget, recording, missing, ov
 }
 
 /** pass means "leaks": `.not.toLeakMemory()`. */
-export async function leakCheck(block: Block, plan: { cycles: number; warmup: number; leak: number }, environment: CheckEnvironment, progress: CheckProgress): Promise<CheckResult> {
+export async function leakCheck(block: Block, plan: LeakPlan, environment: CheckEnvironment, progress: CheckProgress): Promise<CheckResult> {
   const outcome = await runLeakCheck(block, plan, environment.probe, progress, environment.snapshots)
   return { pass: !outcome.verdict.pass, message: () => formatLeakVerdict(outcome.verdict, outcome.measurement, outcome), record: leakRecord(outcome) }
 }

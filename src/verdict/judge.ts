@@ -168,7 +168,7 @@ export function judgeBudget(
   if (budget.retained !== undefined) findings.push(retainedFinding(measurement, budget.retained, objects, firstRun))
   findings.push(leakFinding('baseline', measurement.baseline.growth, budget.leak, objects.baseline))
   findings.push(leakFinding('candidate', measurement.candidate.growth, budget.leak, objects.candidate))
-  const countLimits = { 'DOM nodes': budget.domNodes ?? 0, 'JS event listeners': budget.listeners ?? 0 }
+  const countLimits = countLimitsOf(budget)
   findings.push(...countLeakFindings('baseline', measurement.baseline.counts, countLimits), ...countLeakFindings('candidate', measurement.candidate.counts, countLimits))
   if (budget.objects && objects.candidate) findings.push(...objectLimitFindings(budget.objects, objects.candidate, objects.baseline))
   // A group already over its objects limit is not listed again as kept every cycle.
@@ -182,8 +182,8 @@ export function judgeBudget(
   return verdictOf(findings)
 }
 
-export function judgeLeak(measurement: LeakMeasurement, limit: number, objects: ObjectEvidence = {}): Verdict {
-  const findings = [...countLeakFindings('block', measurement.variant.counts), leakFinding('block', measurement.variant.growth, limit, objects.block)]
+export function judgeLeak(measurement: LeakMeasurement, limit: number, objects: ObjectEvidence = {}, countLimits: CountLimits = {}): Verdict {
+  const findings = [...countLeakFindings('block', measurement.variant.counts, countLimitsOf(countLimits)), leakFinding('block', measurement.variant.growth, limit, objects.block)]
   if (objects.block) findings.push(...objectLeakFindings('block', objects.block, measurement.variant.growth, measurement.cycles, limit, true))
   // With snapshots, the collections they confirm; without, the census's own.
   const collections = objects.block?.collections ?? measurement.collections ?? []
@@ -211,6 +211,17 @@ function collectionLeakFindings(subject: Subject, collections: readonly (GrownCo
       const added = collection.to - collection.from
       return { key: 'collectionLeak', subject, measured: added, limit, uncertainty: 0, over: (added / cycles) * ENTRY_BYTES[collection.kind] > limit, collection }
     })
+}
+
+/** A budget's or toLeakMemory's limits on browser mode's counts: most added per cycle, 0 unless set. */
+export interface CountLimits {
+  domNodes?: number
+  listeners?: number
+}
+
+/** The limits by the names the probe reads the counts under (cdp-probe.ts's DOM_COUNTS). */
+function countLimitsOf({ domNodes = 0, listeners = 0 }: CountLimits): Record<string, number> {
+  return { 'DOM nodes': domNodes, 'JS event listeners': listeners }
 }
 
 /**

@@ -58,6 +58,11 @@ describe('resolveBudget', () => {
     expect(budgetError(() => resolveBudget(browserFile, 'tooltips', { domNodes: -1 })).message).toMatch(/overrides\.domNodes/)
   })
 
+  test("toLeakMemory's options take browser mode's domNodes and listeners too", () => {
+    expect(resolveLeakOptions({ domNodes: 2, listeners: 0 })).toEqual({ cycles: DEFAULT_CYCLES, warmup: DEFAULT_WARMUP, leak: DEFAULT_LEAK, domNodes: 2, listeners: 0 })
+    expect(resolveLeakOptions()).not.toHaveProperty('domNodes')
+  })
+
   test('reads an override of undefined as not set', () => {
     expect(resolveBudget(file, 'parser', { warmup: undefined, leak: undefined }).warmup).toBe(5)
     expect(resolveBudget(file, 'parser', { warmup: undefined, leak: undefined }).leak).toBe(10)
@@ -156,7 +161,7 @@ describe('resolveLeakOptions', () => {
     expect(error.code).toBe('invalidOptions')
     expect(error.jsonPath).toBe('options.retained')
     expect(error.message).toBe(`Invalid options for toLeakMemory(options):
-  options.retained: unknown key; known keys are cycles, warmup, leak
+  options.retained: unknown key; known keys are cycles, warmup, leak, domNodes, listeners
   options.warmup: expected an integer from 0 to 1000, got -1`)
   })
 

@@ -5,7 +5,7 @@ import type { AllocationMeasurement } from '../../src/engine/allocations/index.t
 import type { BudgetMeasurement, LeakMeasurement } from '../../src/engine/measure.ts'
 import { shiftBetween } from '../../src/engine/shift.ts'
 import { formatBudgetVerdict, formatLeakVerdict } from '../../src/verdict/format-verdict.ts'
-import { isLeaking, judgeBudget, judgeLeak, retainedUnsettled } from '../../src/verdict/judge.ts'
+import { isLeaking, judgeBudget, judgeLeak, keepsNothingTwice, retainedUnsettled } from '../../src/verdict/judge.ts'
 
 const growth = (perCycle: number, spread = 0, halves: [number, number] = [perCycle, perCycle]): GrowthEstimate => ({
   perCycle,
@@ -344,6 +344,15 @@ describe('object evidence from heap snapshots', () => {
     )
   })
 
+  test('keepsNothingTwice: no name with two instances (folded ones counted) and no growing collection', () => {
+    const one = { ...phase('block', [group('ArrayBuffer', 1, 65_700)]), instances: [group('ArrayBuffer', 1, 65_700)] }
+    expect(keepsNothingTwice(one)).toBe(true)
+    expect(keepsNothingTwice(phase('block', []))).toBe(true)
+    expect(keepsNothingTwice({ ...one, instances: [group('ArrayBuffer', 1, 65_700), group('Entry', 2, 64)] })).toBe(false)
+    expect(keepsNothingTwice(phase('block', [group('ArrayBuffer', 2, 131_400)]))).toBe(false)
+    expect(keepsNothingTwice({ ...one, collections: [{ kind: 'Map', name: 'Map', from: 1, to: 21, id: 5, storeBytes: 640 }] })).toBe(false)
+  })
+
   test('two objects of a name kept over the cycles, or two inside one new object, are growth: the leak stands', () => {
     const steady = leakMeasurement({ ...growth(128, 0, [510, 32]), low: 26 })
     const twice = { block: phase('block', [group('ArrayBuffer', 2, 131_400)]) }
@@ -393,6 +402,14 @@ describe('object evidence from heap snapshots', () => {
     const lines = formatBudgetVerdict(verdict, measurement, limits).split('\n')
     expect(lines).toContain("  growing   candidate's JS event listeners +20 (1 per cycle; 10 -> 30) > 0.5 per cycle")
     expect(lines).toContain("  within    candidate's DOM nodes +40 (2.0 per cycle; 100 -> 140), limit 2 per cycle")
+  })
+
+  test("toLeakMemory's domNodes and listeners options allow that many per cycle, as a budget's do", () => {
+    const measurement = leakMeasurement(growth(0, 0, [0, 0]))
+    measurement.variant.counts = { 'DOM nodes': { growth: growth(1, 0), first: 50, last: 70 } }
+    expect(judgeLeak(measurement, 0).pass).toBe(false)
+    expect(judgeLeak(measurement, 0, {}, { domNodes: 1 }).pass).toBe(true)
+    expect(formatLeakVerdict(judgeLeak(measurement, 0, {}, { domNodes: 1 }), measurement).split('\n')).toContain('  within    DOM nodes +20 (1 per cycle; 50 -> 70), limit 1 per cycle')
   })
 
   test('the ± of a leak is the side of its interval that decides: an over verdict never shows a ± that holds the limit', () => {
