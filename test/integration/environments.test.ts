@@ -38,8 +38,17 @@ describe.each(['v8', 'istanbul'] as const)('coverage %s', (provider) => {
 
     const block = run.errors['a block keeping one Session a cycle leaks']!.split('\n')
     expect(block[0]).toMatch(/^block leaks memory \(20 cycles after \d+ warm-up\)$/)
-    expect(block[1]).toMatch(/^ {2}objects {3}block keeps Session x(19|20|21) {2}\(1 per cycle, [\d.]+ k?B\)$/)
-    expect(block[2]).toMatch(/^ {12}held by \(closure\) -> open: Array -> \[\d+\]: Session {2}\(one retains \d+ B\)$/)
+    // Its objects fail it; or, when heap statistics also read its growth as a leak (as they can the
+    // candidate's above), they explain that failure: the same Sessions, listed as left behind.
+    const leftBehind = block.indexOf('  left behind by block (heap snapshots of a second run):')
+    const sessions = leftBehind > 0 ? leftBehind + 1 : 1
+    if (leftBehind > 0) {
+      expect(block[1]).toMatch(/^ {2}leak {6}block grows [\d.]+ B\/cycle > 0 B\/cycle {2}\(±[\d.]+ B\/cycle\)$/)
+      expect(block[sessions]).toMatch(/^ {12}Session x(19|20|21) {2}\(1 per cycle, [\d.]+ k?B\)$/)
+    } else {
+      expect(block[sessions]).toMatch(/^ {2}objects {3}block keeps Session x(19|20|21) {2}\(1 per cycle, [\d.]+ k?B\)$/)
+    }
+    expect(block[sessions + 1]).toMatch(/^ {12}held by \(closure\) -> open: Array -> \[\d+\]: Session {2}\(one retains \d+ B\)$/)
   })
 })
 

@@ -29,9 +29,11 @@ describe('checks in tests that replace the globals the tool waits on', () => {
       [budget]: 'passed',
       [over]: 'failed',
     })
-    // Caught by what it keeps, not cut off by a timeout.
+    // Caught by what it keeps, not cut off by a timeout. Its 40 B/cycle is under heap statistics'
+    // floor, so the objects kept every cycle fail it; in some runs (1 of 3 CI runs) heap statistics
+    // read it over the floor (71 ±39 B/cycle), and the objects then explain that failure instead.
     expect(run.errors[leaking]).toMatch(/^block leaks memory \(20 cycles after \d+ warm-up\)\n/)
-    expect(run.errors[leaking]).toContain('\n  objects   block keeps Object x20  (1 per cycle, 640 B)\n')
+    expect(run.errors[leaking]).toMatch(/\n {2}objects {3}block keeps Object x20 {2}\(1 per cycle, 640 B\)\n|\n {2}left behind by block \(heap snapshots of a second run\):\n {12}Object x20 {2}\(1 per cycle, 640 B\)\n/)
     const overLines = run.errors[over]!.split('\n')
     expect(overLines[0]).toBe('memory budget "feature" exceeded (10 cycles without, 10 with)')
     // Kept once, in the first run: heap statistics give the figure (a second run, with snapshots, does not pay it again).
