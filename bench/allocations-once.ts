@@ -64,8 +64,9 @@ const run: AllocationRun = {
   topSite: top ? `${top.functionName} ${path.relative(ROOT, top.file)}:${top.line}` : '',
   topShare: top?.share ?? 0,
   directShare: split.direct.share,
-  extraPeak: m.extraPeak,
-  extraPeakUncertainty: m.extraPeak - m.extraPeakRange.low,
+  // Node measures heights always; only a browser page's pass leaves them out.
+  extraPeak: m.extraPeak!,
+  extraPeakUncertainty: m.extraPeak! - m.extraPeakRange!.low,
   samples: m.baseline.samples + m.candidate.samples,
   allocationMs: m.durationMs,
   retainedMs: retained.durationMs,

@@ -66,7 +66,7 @@ function figures(record: CheckRecord): Array<[string, number, (n: number) => str
   if (record.candidate?.objects) out.push(['objects held', record.candidate.objects.groups.reduce((n, g) => n + g.count, 0), String])
   if (record.allocations) {
     out.push(['allocated/cycle', record.allocations.extraBytesPerCycle, formatSize])
-    out.push(['peak', record.allocations.extraPeak, formatSize])
+    if (record.allocations.extraPeak !== undefined) out.push(['peak', record.allocations.extraPeak, formatSize])
     if (record.allocations.direct) out.push(['direct/cycle', record.allocations.direct.bytesPerCycle, formatSize])
   }
   out.push(['check time', record.durationMs, (n) => `${(n / 1000).toFixed(2)} s`])

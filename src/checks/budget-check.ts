@@ -4,7 +4,7 @@ import type { Block, HeapProbe } from '../engine/cycles.ts'
 import { measureBudget, type BudgetMeasurement } from '../engine/measure.ts'
 import { CheckProgress, Pass } from '../engine/progress.ts'
 import { judgeBudget, needsObjectEvidence, retainedUnsettled, type AllocationEvidence, type Verdict } from '../verdict/judge.ts'
-import { timesOf, type CheckOutcome } from './outcome.ts'
+import { CheckRefused, timesOf, type CheckOutcome } from './outcome.ts'
 import { inSnapshotDir, judgeWithObjects, snapshotRefusal, type SnapshotOptions, type SubjectPhase } from './snapshot-run.ts'
 
 /**
@@ -32,17 +32,19 @@ export async function runBudgetCheck(
   progress = new CheckProgress(),
   { snapshotHeapLimit }: SnapshotOptions = {},
 ): Promise<CheckOutcome<BudgetMeasurement>> {
-  if (probe.remote && measuresAllocations(budget)) {
-    throw new Error(
-      `memory budget "${budget.name}" limits ${ALLOCATION_KEYS.filter((key) => budget[key] !== undefined).join(', ') || 'sites.direct'}, ` +
-        "which browser mode does not measure yet (V8's sampling profiler of the page is not wired in): " +
-        'check allocation in a Node project, or give this budget retained, leak and objects limits only.',
+  const unmeasured = probe.remote ? notMeasuredRemotely(budget, probe) : []
+  if (unmeasured.length > 0) {
+    throw new CheckRefused(
+      `memory budget "${budget.name}" limits ${unmeasured.join(', ')}, which browser mode does not measure` +
+        (probe.sampler
+          ? ": a page's heap gives no GC-by-GC heights to find a peak in. Check peak in a Node project, or leave it out of this budget."
+          : ": this page's probe has no allocation sampler. Check allocation in a Node project, or give this budget retained, leak and objects limits only."),
     )
   }
   // A browser page's heap is read by the probe, not here: its size is known once it is measured.
   const refusal = probe.remote ? undefined : snapshotRefusal(snapshotHeapLimit)
   if (refusal && budget.objects) {
-    throw new Error(`memory budget "${budget.name}" limits objects, which needs heap snapshots, but ${refusal}.`)
+    throw new CheckRefused(`memory budget "${budget.name}" limits objects, which needs heap snapshots, but ${refusal}.`)
   }
   if (budget.objects) return inSnapshotDir((snapshotDir) => snapshotsInFirstRun(block, budget, probe, root, progress, snapshotDir), progress)
   progress.pass = Pass.retained
@@ -117,6 +119,13 @@ export function measuresAllocations(budget: ResolvedBudget): boolean {
 }
 
 const ALLOCATION_KEYS = ['allocated', 'direct', 'peak'] as const
+
+/** Limits a probe of another isolate cannot judge: peak always (no GC-by-GC heights), allocation without a sampler. */
+function notMeasuredRemotely(budget: ResolvedBudget, probe: HeapProbe): string[] {
+  const keys: string[] = probe.sampler ? (budget.peak !== undefined ? ['peak'] : []) : ALLOCATION_KEYS.filter((key) => budget[key] !== undefined)
+  if (!probe.sampler && budget.sites?.direct !== undefined) keys.push('sites.direct')
+  return keys
+}
 
 /** Its cycles continue the retained pass's numbering (`firstCycle`): `cycle` is unique within one call. */
 async function allocationPass(

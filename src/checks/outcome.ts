@@ -32,3 +32,8 @@ export interface RunTimes {
 export function timesOf({ durationMs, snapshotMs }: RunTimes): RunTimes {
   return { durationMs, snapshotMs }
 }
+
+/** A check refused before it ran a cycle (a limit it cannot judge where it runs): its row says so, with no place in the cycles. */
+export class CheckRefused extends Error {
+  override name = 'Error'
+}

@@ -1,5 +1,7 @@
 import { createWriteStream } from 'node:fs'
-import type { HeapProbe } from './cycles.ts'
+import type { SamplingProfile } from './allocations/sampling.ts'
+import type { ProfileNode } from './allocations/sites.ts'
+import type { HeapProbe, RemoteSampler } from './cycles.ts'
 import type { HeapSeries } from './heap-reading.ts'
 
 /**
@@ -27,6 +29,14 @@ interface DomCounters {
   documents: number
 }
 
+/** What the page's script URLs are on disk, known to whoever serves the page (the plugin, for Vite's dev server). */
+export interface PageFiles {
+  /** The file a script URL names; the URL itself when it names none. */
+  fileOf: (url: string) => string
+  /** Files whose frames are the tool's own (the page's runner). */
+  isTool: (file: string) => boolean
+}
+
 /**
  * A browser page's heap, probed over the DevTools protocol from outside the page: nothing runs in the
  * page being measured but the block. Each cycle costs three round trips: one full GC
@@ -34,9 +44,10 @@ interface DomCounters {
  * counters, asked together. The V8 heap's used bytes and ArrayBuffers' backing stores are the data;
  * Blink's own heap (embedderHeapUsedSize) is left out: it swings by tens of kilobytes with the
  * page's rendering, and what a leak of DOM keeps there the DOM counters count exactly. The code
- * spaces cannot be told apart from here: `code` reads 0, and warm-up runs its minimum.
+ * spaces cannot be told apart from here: `code` reads 0, and warm-up runs its minimum. Given the
+ * page's files, it samples allocation too (cdpSampler).
  */
-export async function createCdpProbe(session: ProtocolSession): Promise<HeapProbe> {
+export async function createCdpProbe(session: ProtocolSession, files?: PageFiles): Promise<HeapProbe> {
   await session.send('HeapProfiler.enable')
   const probe: HeapProbe = {
     remote: true,
@@ -57,6 +68,7 @@ export async function createCdpProbe(session: ProtocolSession): Promise<HeapProb
     },
     code: () => 0,
     writeSnapshot: (file: string) => streamSnapshot(session, file),
+    ...(files && { sampler: cdpSampler(session, files) }),
   }
   await verifyFullGc(session)
   return probe
@@ -89,5 +101,56 @@ async function streamSnapshot(session: ProtocolSession, file: string): Promise<v
   } finally {
     session.off('HeapProfiler.addHeapSnapshotChunk', onChunk as (params: never) => void)
     await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())))
+  }
+}
+
+/**
+ * V8's sampling heap profiler of the page, as in Node (sampling.ts), over the protocol: the profile
+ * is built by the browser's inspector, outside the page's heap, and its frames' URLs are mapped to
+ * files here. Garbage is counted (both include flags), as the allocation pass reads volume.
+ */
+function cdpSampler(session: ProtocolSession, files: PageFiles): RemoteSampler {
+  let sampling = false
+  return {
+    isTool: files.isTool,
+    async start(interval, { garbage } = { garbage: true }) {
+      try {
+        await session.send('HeapProfiler.startSampling', {
+          samplingInterval: interval,
+          includeObjectsCollectedByMajorGC: garbage,
+          includeObjectsCollectedByMinorGC: garbage,
+        })
+      } catch (error) {
+        throw new Error(`vitest-memory-budget could not start the page's sampling heap profiler (${(error as Error).message}). Are DevTools sampling this page?`, { cause: error })
+      }
+      sampling = true
+    },
+    async stop() {
+      sampling = false
+      const { profile } = (await session.send('HeapProfiler.stopSampling')) as { profile: SamplingProfile }
+      mapUrls(profile.head, files.fileOf)
+      return profile
+    },
+    async close() {
+      if (!sampling) return
+      sampling = false
+      await session.send('HeapProfiler.stopSampling').catch(() => {})
+    },
+  }
+}
+
+/** Every frame's script URL replaced by the file it names, in place (iterative: deep async stacks). */
+function mapUrls(head: ProfileNode, fileOf: (url: string) => string): void {
+  const pending = [head]
+  const known = new Map<string, string>()
+  while (pending.length > 0) {
+    const node = pending.pop()!
+    const { url } = node.callFrame
+    if (url) {
+      let file = known.get(url)
+      if (file === undefined) known.set(url, (file = fileOf(url)))
+      ;(node.callFrame as { url: string }).url = file
+    }
+    pending.push(...node.children)
   }
 }

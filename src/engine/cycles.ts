@@ -1,5 +1,6 @@
 import v8 from 'node:v8'
 import { blockFailure } from './block-failure.ts'
+import type { HeapSampler } from './allocations/sampling.ts'
 import type { FullGc } from './full-gc.ts'
 import type { HeapSeries } from './heap-reading.ts'
 import { CheckProgress, Loop } from './progress.ts'
@@ -36,9 +37,20 @@ export interface HeapProbe {
   counts?: readonly string[]
   /**
    * The heap measured is another isolate's (a browser page): what reads this isolate from inside
-   * (the collection census, the allocation sampler) does not apply to it.
+   * (the collection census, the allocation sampler, GC-by-GC peaks) does not apply to it.
    */
   remote?: boolean
+  /**
+   * V8's sampling heap profiler of the measured heap, where it is another isolate's (`remote`): its
+   * profile is built outside that heap, so the allocation pass stops and starts it between the
+   * variants. Its frames' script URLs already name files; `isTool` tells the tool's own frames.
+   */
+  sampler?: RemoteSampler
+}
+
+export interface RemoteSampler extends HeapSampler {
+  /** Files whose frames are the tool's own (the page's runner), left out of the sites and totals. */
+  isTool: (file: string) => boolean
 }
 
 /** Heap snapshots to write during the loop, each straight after a reading. */

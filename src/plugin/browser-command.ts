@@ -10,8 +10,10 @@ import type { Block, HeapProbe } from '../engine/cycles.ts'
 import { BlockThrewNonError, describeThrow } from '../engine/block-failure.ts'
 import { now } from '../engine/own-timers.ts'
 import { CheckAborted, CheckProgress, describeProgress } from '../engine/progress.ts'
+import { CheckRefused } from '../checks/outcome.ts'
 import { cutRecord, type CheckRecord } from '../reporting/check-record.ts'
 import { PROVIDE_KEY } from './browser-names.ts'
+import { pageFiles } from './page-files.ts'
 import { budgetCheck, leakCheck, type CheckEnvironment, type CheckResult } from './check-runs.ts'
 import type { WorkerOptions } from './options.ts'
 
@@ -110,8 +112,10 @@ export async function runBrowserCheck(context: BrowserCommandContext, request: B
     const error = thrown instanceof CheckAborted
       ? new Error(`${request.call} was stopped: its test ended`)
       : thrown instanceof BlockThrewNonError ? new Error(`${request.call}: ${describeThrow(thrown, run.kind, run.cycles)}`) : (thrown as Error)
-    const reason = thrown instanceof CheckAborted ? 'its test ended first' : `error: ${error.message.split('\n', 1)[0]}`
-    const record = { ...cutRecord(run.plan, { verdict: 'aborted', reason, where: describeProgress(progress, run.kind, run.cycles, { state: false }) }, now() - started), browser }
+    const reason = thrown instanceof CheckAborted ? 'its test ended first' : `${thrown instanceof CheckRefused ? 'refused' : 'error'}: ${error.message.split('\n', 1)[0]}`
+    // A refused check ran no cycle: no where.
+    const where = thrown instanceof CheckRefused ? '' : describeProgress(progress, run.kind, run.cycles, { state: false })
+    const record = { ...cutRecord(run.plan, { verdict: 'aborted', reason, where }, now() - started), browser }
     return { error: { name: error.name, message: error.message, ...(error.stack && { stack: error.stack }) }, record }
   } finally {
     measuring.delete(session)
@@ -197,7 +201,9 @@ function pageProbe(context: BrowserCommandContext, call: string): Promise<PagePr
   if (!made) {
     made = (async () => {
       const session = await page.context().newCDPSession(page)
-      return { session, probe: await createCdpProbe(session), browser: `Chromium ${page.context().browser()!.version()}` }
+      // The root Vite serves the page's scripts from: allocation sites are named by their files.
+      const root = context.project.browser?.vite.config.root ?? context.project.config.root
+      return { session, probe: await createCdpProbe(session, pageFiles(root)), browser: `Chromium ${page.context().browser()!.version()}` }
     })()
     probes.set(page, made)
     made.catch(() => probes.delete(page))

@@ -2,6 +2,7 @@ import type { TaskMeta } from 'vitest'
 import { resolveLeakOptions } from '../budgets/resolve-budget.ts'
 import { resolveBudgetForRun } from '../budgets/resolve-for-update.ts'
 import { removeAbandonedFolder } from '../checks/snapshot-run.ts'
+import { CheckRefused } from '../checks/outcome.ts'
 import { BlockThrewNonError, describeThrow } from '../engine/block-failure.ts'
 import { now } from '../engine/own-timers.ts'
 import { CheckAborted, CheckProgress, describeProgress, describeTimeSpent } from '../engine/progress.ts'
@@ -75,7 +76,8 @@ export function createMatchers(environment: MatcherEnvironment) {
       try {
         return await run(note)
       } catch (error) {
-        if (!(error instanceof CheckAborted)) cut('aborted', `error: ${firstLine(error)}`, describeProgress(progress, kind, plan.cycles, { state: false }))
+        if (error instanceof CheckRefused) cut('aborted', `refused: ${firstLine(error)}`, '')
+        else if (!(error instanceof CheckAborted)) cut('aborted', `error: ${firstLine(error)}`, describeProgress(progress, kind, plan.cycles, { state: false }))
         // A thrown Error is the user's own and passes as it is; anything else is named, with its cycle.
         if (error instanceof BlockThrewNonError) throw new Error(`${call}: ${describeThrow(error, kind, plan.cycles)}`, { cause: error.value })
         throw error

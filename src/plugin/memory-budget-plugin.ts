@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url'
 import type { Plugin } from 'vite'
 // Brings Vitest's additions to Vite's types: `test` in the config and the `configureVitest` hook.
 import type {} from 'vitest/config'
@@ -15,11 +14,8 @@ import { callsMemoryMatcher } from './calls-matcher.ts'
 import { warnOnUnsupportedNode } from './node-version.ts'
 import { resolveSnapshotHeapLimit, resolveWorkerOptions, validateTestTimeout, type MemoryBudgetOptions } from './options.ts'
 import { RecordingSwitch } from './recording-switch.ts'
+import { browserSetupFile, setupFile } from './setup-files.ts'
 
-// The setup files sit next to this module, as .ts in the repo and .js once built.
-const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js'
-const setupFile = fileURLToPath(new URL(`./worker-setup${extension}`, import.meta.url))
-const browserSetupFile = fileURLToPath(new URL(`./browser-setup${extension}`, import.meta.url))
 
 /** What a browser project's checks run through in the main process (browser-command.ts). */
 const browserCommands = {

@@ -28,11 +28,11 @@ export interface SiteRecord {
 
 export interface VariantAllocations {
   bytesPerCycle: number
-  /** Highest used heap over all the variant's cycles, and that less the heap before its first. */
-  peak: number
-  peakAboveStart: number
+  /** Highest used heap over all the variant's cycles, and that less the heap before its first; absent in browser mode, with the other heights. */
+  peak?: number
+  peakAboveStart?: number
   /** The median cycle's peak above that cycle's start. */
-  cyclePeak: number
+  cyclePeak?: number
 }
 
 /** The allocation pass's figures (budget checks). */
@@ -41,9 +41,9 @@ export interface AllocationRecord {
   baseline: VariantAllocations
   candidate: VariantAllocations
   extraBytesPerCycle: number
-  /** How much higher the candidate's heap goes in a typical cycle, with its 95% interval. */
-  extraPeak: number
-  extraPeakRange: { low: number; high: number }
+  /** How much higher the candidate's heap goes in a typical cycle, with its 95% interval; absent in browser mode, which sees no GC-by-GC heights. */
+  extraPeak?: number
+  extraPeakRange?: { low: number; high: number }
   /** Top sites of the candidate's extra allocation. */
   sites: SiteRecord[]
   /** The extra split by the budget's `sites.direct` globs, when it has some. */
@@ -173,13 +173,15 @@ function retainedRecord(outcome: CheckOutcome<BudgetMeasurement>, finding: Findi
 }
 
 function allocationRecord({ measurement, direct }: NonNullable<CheckOutcome<BudgetMeasurement>['allocations']>, root: string): AllocationRecord {
-  const variant = (v: VariantAllocations): VariantAllocations => ({ bytesPerCycle: v.bytesPerCycle, peak: v.peak, peakAboveStart: v.peakAboveStart, cyclePeak: v.cyclePeak })
+  const variant = (v: VariantAllocations): VariantAllocations => ({
+    bytesPerCycle: v.bytesPerCycle,
+    ...(v.peak !== undefined && { peak: v.peak, peakAboveStart: v.peakAboveStart, cyclePeak: v.cyclePeak }),
+  })
   return {
     baseline: variant(measurement.baseline),
     candidate: variant(measurement.candidate),
     extraBytesPerCycle: measurement.extraBytesPerCycle,
-    extraPeak: measurement.extraPeak,
-    extraPeakRange: measurement.extraPeakRange,
+    ...(measurement.extraPeakRange && { extraPeak: measurement.extraPeak, extraPeakRange: measurement.extraPeakRange }),
     sites: measurement.extraSites.slice(0, RECORDED_SITES).map((site) => ({
       functionName: site.functionName,
       file: site.file && path.isAbsolute(site.file) && !path.relative(root, site.file).startsWith('..') ? path.relative(root, site.file) : site.file,

@@ -225,7 +225,7 @@ function figuresTable(check: ReportCheck): string {
       limits.allocated === undefined ? '–' : formatRate(limits.allocated),
       verdictOf(['allocated']),
     ]))
-    lines.push(row([
+    if (peak) lines.push(row([
       'peak heap in a cycle (median)',
       formatSize(peak.baseline),
       formatSize(peak.candidate),

@@ -137,15 +137,16 @@ export interface ReportAllocations {
   bytesPerCycle: { baseline: number; candidate: number; extra: number }
   /**
    * The highest used heap of the whole variant, above where it started (one GC's reading), and the
-   * difference of the two. Reported, not judged: see cyclePeak.
+   * difference of the two. Reported, not judged: see cyclePeak. This and cyclePeak are absent in
+   * browser mode: a page gives no GC-by-GC heights.
    */
-  peakAboveStart: { baseline: number; candidate: number; extra: number }
+  peakAboveStart?: { baseline: number; candidate: number; extra: number }
   /**
    * How high the used heap goes in a typical cycle, above that cycle's start: the median cycle per
    * variant, and the shift between the variants' cycles with its 95% interval. The `peak` limit
    * applies to `extra`.
    */
-  cyclePeak: { baseline: number; candidate: number; extra: number; low: number; high: number }
+  cyclePeak?: { baseline: number; candidate: number; extra: number; low: number; high: number }
   /** Where the candidate allocates beyond the baseline, largest first (function start lines). */
   sites: AllocationSiteRecord[]
   /** The extra split by the budget's `sites.direct` globs, when it sets some. */
@@ -255,8 +256,10 @@ export function allocationsOf(record: CheckRecord): ReportAllocations | undefine
   const share = (bytes: number) => (extra > 0 ? bytes / extra : 0)
   return {
     bytesPerCycle: { baseline: baseline.bytesPerCycle, candidate: candidate.bytesPerCycle, extra },
-    peakAboveStart: { baseline: baseline.peakAboveStart, candidate: candidate.peakAboveStart, extra: candidate.peakAboveStart - baseline.peakAboveStart },
-    cyclePeak: { baseline: baseline.cyclePeak, candidate: candidate.cyclePeak, extra: allocations.extraPeak, ...allocations.extraPeakRange },
+    ...(allocations.extraPeakRange && {
+      peakAboveStart: { baseline: baseline.peakAboveStart!, candidate: candidate.peakAboveStart!, extra: candidate.peakAboveStart! - baseline.peakAboveStart! },
+      cyclePeak: { baseline: baseline.cyclePeak!, candidate: candidate.cyclePeak!, extra: allocations.extraPeak!, ...allocations.extraPeakRange },
+    }),
     sites: allocations.sites,
     ...(direct && {
       split: {

@@ -125,7 +125,7 @@ function allocationCells(record: CheckRecord): Segment[][] {
   const over = (key: string) => record.findings.some((finding) => finding.key === key && finding.over)
   return [
     [{ text: `${formatSignedSize(allocations.extraBytesPerCycle)}`, over: over('allocated') || over('direct') }],
-    [{ text: formatSignedSize(allocations.extraPeak), over: over('peak') }],
+    [allocations.extraPeak === undefined ? { text: '-' } : { text: formatSignedSize(allocations.extraPeak), over: over('peak') }],
   ]
 }
 

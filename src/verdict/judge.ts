@@ -260,8 +260,9 @@ function allocationFindings(budget: ResolvedBudget, { measurement, direct }: All
     const error = Z_95 * Math.hypot(...direct.direct.sites.map((site) => site.samplingError ?? 0))
     findings.push({ key: 'direct', subject: 'candidate', measured, limit: budget.direct, uncertainty: error, over: measured - error > budget.direct })
   }
-  if (budget.peak !== undefined) {
-    const { extraPeak: measured, extraPeakRange } = measurement
+  // Where heights are not seen (a browser page) a `peak` limit is refused before the check runs.
+  const { extraPeak: measured, extraPeakRange } = measurement
+  if (budget.peak !== undefined && measured !== undefined && extraPeakRange) {
     // The interval need not be symmetric: the ± shown is the side that decides.
     const uncertainty = measured - extraPeakRange.low
     findings.push({ key: 'peak', subject: 'candidate', measured, limit: budget.peak, uncertainty, over: extraPeakRange.low > budget.peak })

@@ -6,15 +6,19 @@ import { createCdpProbe, DOM_COUNTS, type ProtocolSession } from '../../src/engi
 import { createSeries } from '../../src/engine/heap-reading.ts'
 
 /** A DevTools session that answers as Chromium does, records what was asked, and streams `chunks` for a snapshot. */
-function fakeSession({ gcIsFull = true, chunks = [] as string[] } = {}) {
+function fakeSession({ gcIsFull = true, chunks = [] as string[], profile = undefined as unknown } = {}) {
   const sent: string[] = []
+  const params: Record<string, unknown> = {}
   const listeners = new Map<string, (params: never) => void>()
   const session: ProtocolSession = {
     on: (event, listener) => listeners.set(event, listener),
     off: (event) => listeners.delete(event),
-    send: async (method) => {
+    send: async (method, given) => {
       sent.push(method)
+      params[method] = given
       switch (method) {
+        case 'HeapProfiler.stopSampling':
+          return { profile }
         case 'Runtime.evaluate':
           return { result: { value: gcIsFull } }
         case 'Runtime.getHeapUsage':
@@ -29,7 +33,7 @@ function fakeSession({ gcIsFull = true, chunks = [] as string[] } = {}) {
       }
     },
   }
-  return { session, sent, listeners }
+  return { session, sent, listeners, params }
 }
 
 describe('createCdpProbe: a browser page measured over the DevTools protocol', () => {
@@ -70,5 +74,41 @@ describe('createCdpProbe: a browser page measured over the DevTools protocol', (
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
+  })
+
+  test("samples allocation in the page with garbage counted, and names the frames by the files the page's URLs serve", async () => {
+    const frame = (functionName: string, url: string) => ({ functionName, url, lineNumber: 2, columnNumber: 0 })
+    const profile = {
+      head: { callFrame: frame('(root)', ''), selfSize: 0, id: 1, children: [
+        { callFrame: frame('logTooltip', 'http://localhost:5173/src/log.ts?v=1'), selfSize: 4096, id: 2, children: [
+          { callFrame: frame('push', ''), selfSize: 512, id: 3, children: [] },
+        ] },
+      ] },
+      samples: [{ size: 4096, nodeId: 2, ordinal: 1 }],
+    }
+    const { session, sent, params } = fakeSession({ profile })
+    const files = { fileOf: (url: string) => `/project${new URL(url).pathname}`, isTool: (file: string) => file === '/project/runner.js' }
+    const sampler = (await createCdpProbe(session, files)).sampler!
+    expect(sampler.isTool('/project/runner.js')).toBe(true)
+    await sampler.start(512)
+    expect(params['HeapProfiler.startSampling']).toEqual({ samplingInterval: 512, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true })
+    const stopped = await sampler.stop()
+    expect(stopped.head.children[0]!.callFrame.url).toBe('/project/src/log.ts')
+    // A built-in's empty URL names no file: it stays, and its bytes go to the code that called it.
+    expect(stopped.head.children[0]!.children[0]!.callFrame.url).toBe('')
+    await sampler.close()
+    expect(sent.filter((method) => method === 'HeapProfiler.stopSampling')).toHaveLength(1)
+  })
+
+  test('a sampler left running (the check stopped between the variants) is stopped on close', async () => {
+    const { session, sent } = fakeSession()
+    const sampler = (await createCdpProbe(session, { fileOf: (url) => url, isTool: () => false })).sampler!
+    await sampler.start(512)
+    await sampler.close()
+    expect(sent.slice(-2)).toEqual(['HeapProfiler.startSampling', 'HeapProfiler.stopSampling'])
+  })
+
+  test("has no sampler unless it is told what files the page's URLs name", async () => {
+    expect((await createCdpProbe(fakeSession().session)).sampler).toBeUndefined()
   })
 })

@@ -74,23 +74,24 @@ export interface AllocationVariant {
    * Highest used heap during the variant's cycles, in bytes: V8's data spaces plus external memory,
    * as a post-GC reading counts them, but with the garbage not yet collected at that moment. Exact
    * for the used heap (it peaks just before a GC, and every GC is seen); above the live peak by the
-   * garbage present then (see peak.ts).
+   * garbage present then (see peak.ts). This and the other heights are absent where the probe
+   * sees no GC-by-GC figures (a browser page).
    */
-  peak: number
+  peak?: number
   /** `peak` minus the post-GC heap just before the variant's first cycle. */
-  peakAboveStart: number
+  peakAboveStart?: number
   /** Each cycle's highest used heap above that cycle's own start (the post-GC heap before it). */
-  cyclePeaks: number[]
+  cyclePeaks?: number[]
   /** The median of cyclePeaks: how high a typical cycle goes. */
-  cyclePeak: number
+  cyclePeak?: number
   /** Bytes per cycle by allocating function, largest first. */
   sites: AllocationSite[]
   /** Samples the variant's estimate rests on. */
   samples: number
   /** Bytes per cycle allocated by the engine's own frames (its loop, `settle`), left out of the above. */
   toolBytesPerCycle: number
-  /** Garbage collections during the cycles, the forced one after each cycle included. */
-  gcs: number
+  /** Garbage collections during the cycles, the forced one after each cycle included; absent where they cannot be counted (a browser page). */
+  gcs?: number
   /** The variant's part of the sampler's call tree, selfSize in bytes over all its cycles (the list of samples is dropped: it grows with them). */
   profile: ProfileNode
   /** Time the variant's cycles took under the sampler. */
@@ -119,10 +120,11 @@ export interface AllocationMeasurement extends AllocationPlan {
    * GC caught varies by up to the young generation's size. The telemetry example's maxima differed
    * by +151 to +170 kB in most runs and by +308 kB once in 200 (bench/SOAK.md); a budget that fails
    * on one wild GC is a flaky test. The shift is what a typical cycle costs, with an interval.
+   * Absent, with its range, where heights are not seen (a browser page).
    */
-  extraPeak: number
+  extraPeak?: number
   /** 95% interval of extraPeak. */
-  extraPeakRange: Pick<Shift, 'low' | 'high'>
+  extraPeakRange?: Pick<Shift, 'low' | 'high'>
   durationMs: number
 }
 
@@ -178,29 +180,19 @@ export async function measureAllocations(
     throw new RangeError(`samplingInterval must be a whole number of bytes from 1 to ${MAX_SAMPLING_INTERVAL}; got ${interval}`)
   }
   const probe = options.probe ?? createHeapProbe()
-  const scavenge = obtainScavenge()
   const progress = options.progress ?? new CheckProgress()
   const firstCycle = plan.firstCycle ?? 0
   const warmupRun = warmup === 0 ? 0 : await warmUp(block, makeContexts(false, firstCycle, warmup * WARMUP_EXTENSION), probe, warmup, progress)
   const measuredCycle = firstCycle + warmupRun
-
-  const sampler = openHeapSampler()
-  let profile: SamplingProfile
-  let baselineRun: VariantRun
-  let candidateRun: VariantRun
-  try {
-    await sampler.start(interval)
-    baselineRun = await runVariant(block, makeContexts(false, measuredCycle, cycles), probe, scavenge, progress)
-    allocationPassBoundary(interval)
-    candidateRun = await runVariant(block, makeContexts(true, measuredCycle + cycles, cycles), probe, scavenge, progress)
-    profile = await sampler.stop()
-  } finally {
-    sampler.close()
-  }
-  const halves = splitProfile(profile, isMarker)
-  const baseline = variantOf(baselineRun, halves.before, halves.samplesBefore, cycles, interval)
-  const candidate = variantOf(candidateRun, halves.after, halves.samplesAfter, cycles, interval)
-  const { estimate: extraPeak, low, high } = shiftBetween(baseline.cyclePeaks, candidate.cyclePeaks)
+  const baselineContexts = makeContexts(false, measuredCycle, cycles)
+  const candidateContexts = makeContexts(true, measuredCycle + cycles, cycles)
+  const sampled = probe.remote
+    ? await sampleRemote(block, [baselineContexts, candidateContexts], probe, interval, progress)
+    : await sampleHere(block, [baselineContexts, candidateContexts], probe, interval, progress)
+  const tool = probe.sampler?.isTool ?? isTool
+  const baseline = variantOf(sampled.baseline, cycles, interval, tool)
+  const candidate = variantOf(sampled.candidate, cycles, interval, tool)
+  const peaks = baseline.cyclePeaks && candidate.cyclePeaks ? shiftBetween(baseline.cyclePeaks, candidate.cyclePeaks) : undefined
   return {
     kind: 'allocations',
     cycles,
@@ -212,10 +204,77 @@ export async function measureAllocations(
     candidate,
     extraBytesPerCycle: candidate.bytesPerCycle - baseline.bytesPerCycle,
     extraSites: extraSites(candidate.sites, baseline.sites, { interval, cycles }),
-    extraPeak,
-    extraPeakRange: { low, high },
+    ...(peaks && { extraPeak: peaks.estimate, extraPeakRange: { low: peaks.low, high: peaks.high } }),
     durationMs: now() - started,
   }
+}
+
+/** One variant's sampled cycles: its part of the profile, and its heights when they could be seen. */
+interface SampledVariant {
+  tree: ProfileNode
+  samples: number
+  gcs?: number
+  peaks?: Pick<VariantRun, 'start' | 'peaks' | 'starts'>
+  cyclesMs: number
+}
+
+type VariantContexts = readonly [baseline: readonly CycleContext[], candidate: readonly CycleContext[]]
+
+/**
+ * This isolate: one sampling session across both variants, cut at the marker afterwards (stopping
+ * it between them would build its profile here, see split-profile.ts), each cycle in a GC window
+ * of its own for the peak.
+ */
+async function sampleHere(block: Block, [baselineContexts, candidateContexts]: VariantContexts, probe: HeapProbe, interval: number, progress: CheckProgress) {
+  const scavenge = obtainScavenge()
+  const sampler = openHeapSampler()
+  let profile: SamplingProfile
+  let baselineRun: VariantRun
+  let candidateRun: VariantRun
+  try {
+    await sampler.start(interval)
+    baselineRun = await runVariant(block, baselineContexts, probe, scavenge, progress)
+    allocationPassBoundary(interval)
+    candidateRun = await runVariant(block, candidateContexts, probe, scavenge, progress)
+    profile = await sampler.stop()
+  } finally {
+    sampler.close()
+  }
+  const halves = splitProfile(profile, isMarker)
+  const sampledOf = (run: VariantRun, tree: ProfileNode, samples: number): SampledVariant => ({ tree, samples, gcs: run.gcs, peaks: run, cyclesMs: run.cyclesMs })
+  return { baseline: sampledOf(baselineRun, halves.before, halves.samplesBefore), candidate: sampledOf(candidateRun, halves.after, halves.samplesAfter) }
+}
+
+/**
+ * Another isolate (a browser page), through the probe's sampler: its profile is built outside the
+ * measured heap, so the sampler is simply stopped after the baseline and started again for the
+ * candidate, and no marker is needed. Its heights are not seen: no GC-by-GC figures reach here.
+ */
+async function sampleRemote(block: Block, contexts: VariantContexts, probe: HeapProbe, interval: number, progress: CheckProgress) {
+  const sampler = probe.sampler
+  if (!sampler) throw new Error("vitest-memory-budget: this heap's probe has no allocation sampler; allocation cannot be measured here.")
+  const variants: SampledVariant[] = []
+  try {
+    for (const variantContexts of contexts) {
+      progress.startLoop(Loop.measured)
+      // The variant's cycles start on a collected heap, as here the other variant's garbage is gone.
+      await collectAndRead(probe, createSeries(1), 0)
+      await sampler.start(interval)
+      const started = now()
+      for (let i = 0; i < variantContexts.length; i++) {
+        // The page's runner settles what the block left queued before it returns.
+        await callBlock(block, variantContexts[i]!, progress, i)
+        const collecting = probe.gc()
+        if (collecting) await collecting
+      }
+      const cyclesMs = now() - started
+      const profile = await sampler.stop()
+      variants.push({ tree: profile.head, samples: profile.samples.length, cyclesMs })
+    }
+  } finally {
+    await sampler.close()
+  }
+  return { baseline: variants[0]!, candidate: variants[1]! }
 }
 
 /**
@@ -294,22 +353,27 @@ async function runVariant(
   return { start: start.data[0]!, peaks, starts, gcs, cyclesMs: now() - cyclesStarted }
 }
 
-function variantOf(run: VariantRun, tree: ProfileNode, samples: number, cycles: number, interval: number): AllocationVariant {
-  const reduced = reduceProfile(tree, { cycles, isTool })
-  const peak = Math.max(run.start, ...run.peaks)
-  const cyclePeaks = Array.from(run.peaks, (bytes, i) => bytes - run.starts[i]!)
+function variantOf(sampled: SampledVariant, cycles: number, interval: number, tool: (file: string) => boolean): AllocationVariant {
+  const reduced = reduceProfile(sampled.tree, { cycles, isTool: tool })
+  const run = sampled.peaks
+  const heights = run && {
+    peak: Math.max(run.start, ...run.peaks),
+    cyclePeaks: Array.from(run.peaks, (bytes, i) => bytes - run.starts[i]!),
+  }
   return {
     bytesPerCycle: reduced.bytesPerCycle,
     samplingError: Math.sqrt(interval * reduced.bytesPerCycle * cycles) / cycles,
-    peak,
-    peakAboveStart: peak - run.start,
-    cyclePeaks,
-    cyclePeak: median(Float64Array.from(cyclePeaks).sort()),
+    ...(heights && {
+      peak: heights.peak,
+      peakAboveStart: heights.peak - run.start,
+      cyclePeaks: heights.cyclePeaks,
+      cyclePeak: median(Float64Array.from(heights.cyclePeaks).sort()),
+    }),
     sites: reduced.sites,
-    samples,
+    samples: sampled.samples,
     toolBytesPerCycle: reduced.toolBytesPerCycle,
-    gcs: run.gcs,
-    profile: tree,
-    cyclesMs: run.cyclesMs,
+    ...(sampled.gcs !== undefined && { gcs: sampled.gcs }),
+    profile: sampled.tree,
+    cyclesMs: sampled.cyclesMs,
   }
 }

@@ -30,7 +30,8 @@ export interface HeapSampler {
   start(interval: number, options?: { garbage: boolean }): Promise<void>
   /** Stops sampling and returns the profile: a JS object built in this isolate, as large as the sample count. */
   stop(): Promise<SamplingProfile>
-  close(): void
+  /** Ends the session; a sampler left running (the check stopped between start and stop) is stopped. */
+  close(): void | Promise<void>
 }
 
 export function openHeapSampler(): HeapSampler {

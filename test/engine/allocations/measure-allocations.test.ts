@@ -36,7 +36,7 @@ beforeAll(async () => {
 
 function report(name: string, m: AllocationMeasurement): void {
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`
-  const lines = [`${name}: baseline ${kb(m.baseline.bytesPerCycle)}, candidate ${kb(m.candidate.bytesPerCycle)} a cycle; extra peak ${kb(m.extraPeak)}; ${Math.round(m.durationMs)} ms`]
+  const lines = [`${name}: baseline ${kb(m.baseline.bytesPerCycle)}, candidate ${kb(m.candidate.bytesPerCycle)} a cycle; extra peak ${kb(m.extraPeak!)}; ${Math.round(m.durationMs)} ms`]
   for (const s of m.extraSites.slice(0, 3)) lines.push(`  ${s.functionName} ${path.relative(ROOT, s.file)}:${s.line} ${kb(s.bytesPerCycle)} ${(100 * s.share).toFixed(1)}%`)
   console.log(lines.join('\n'))
 }
@@ -96,7 +96,7 @@ describe('peak', () => {
 
   test('garbage is not held: the same 1 MB of garbage in both variants peaks alike (within 256 KB)', () => {
     const m = results.get('allocations-garbage-1mb')!
-    expect(Math.abs(m.extraPeak)).toBeLessThan(256 * 1024)
+    expect(Math.abs(m.extraPeak!)).toBeLessThan(256 * 1024)
     // A peak is a peak of the used heap: it does include garbage not yet collected.
     expect(m.baseline.peakAboveStart).toBeGreaterThan(0.5 * MB)
   })
@@ -112,21 +112,21 @@ describe('peak per cycle', () => {
       sink = undefined
     }
     const m = await measureAllocations(spikeOnce, { cycles: 10, warmup: 5 })
-    expect(m.candidate.cyclePeaks).toHaveLength(10)
+    expect(m.candidate.cyclePeaks!).toHaveLength(10)
     // The spike is in the record, as the variant's highest point and as one cycle's peak...
     expect(m.candidate.peakAboveStart).toBeGreaterThan(15 * MB)
-    expect(m.candidate.cyclePeaks.filter((bytes) => bytes > 15 * MB)).toHaveLength(1)
+    expect(m.candidate.cyclePeaks!.filter((bytes) => bytes > 15 * MB)).toHaveLength(1)
     // ...but the typical cycle of each variant holds nothing, and so does the extra with its interval.
-    expect(Math.abs(m.extraPeak)).toBeLessThan(256 * 1024)
-    expect(m.extraPeakRange.high).toBeLessThan(MB)
+    expect(Math.abs(m.extraPeak!)).toBeLessThan(256 * 1024)
+    expect(m.extraPeakRange!.high).toBeLessThan(MB)
   })
 
   test('a candidate that peaks 16 MB higher in every cycle: the interval is tight around the shift', () => {
     const m = results.get('allocations-peak-16mb')!
-    expect(m.extraPeakRange.low).toBeGreaterThanOrEqual(16 * MB)
-    expect(m.extraPeakRange.low).toBeLessThanOrEqual(m.extraPeak)
-    expect(m.extraPeakRange.high).toBeGreaterThanOrEqual(m.extraPeak)
-    expect(m.candidate.cyclePeaks.every((bytes) => bytes >= 16 * MB)).toBe(true)
+    expect(m.extraPeakRange!.low).toBeGreaterThanOrEqual(16 * MB)
+    expect(m.extraPeakRange!.low).toBeLessThanOrEqual(m.extraPeak!)
+    expect(m.extraPeakRange!.high).toBeGreaterThanOrEqual(m.extraPeak!)
+    expect(m.candidate.cyclePeaks!.every((bytes) => bytes >= 16 * MB)).toBe(true)
   })
 })
 
