@@ -55,3 +55,36 @@ test.each(runs(__RUNS__.leaks))('budget-clean-tooltips #%i', async () => {
     shown.hide()
   }).toStayWithinMemoryBudget('tooltips')
 })
+
+/**
+ * Allocation of known size: 10 holey arrays of 10,000 slots a cycle in the candidate, garbage at
+ * once. With Chromium's compressed pointers one is 16 B (the JSArray) + 8 B (its backing store's
+ * header) + 4 B a slot: 40,024 B, so 400,240 B a cycle. Budgets 20% either side of it, and a clean
+ * pair under a 1 kB limit.
+ */
+let sink: unknown
+function buildArrays() {
+  for (let i = 0; i < 10; i++) sink = new Array(10_000)
+  sink = undefined
+}
+
+test.each(runs(__RUNS__.leaks))('allocated-400kB-within-480kB #%i', async () => {
+  await expect(({ enabled }) => {
+    showTooltip('hello').hide()
+    if (enabled) buildArrays()
+  }).toStayWithinMemoryBudget('allocated-480kB')
+})
+
+test.each(runs(__RUNS__.leaks))('allocated-400kB-over-320kB #%i', async () => {
+  await expect(({ enabled }) => {
+    showTooltip('hello').hide()
+    if (enabled) buildArrays()
+  }).toStayWithinMemoryBudget('allocated-320kB')
+})
+
+test.each(runs(__RUNS__.leaks))('allocated-clean-within-1kB #%i', async () => {
+  await expect(() => {
+    showTooltip('hello').hide()
+    buildArrays()
+  }).toStayWithinMemoryBudget('allocated-1kB')
+})

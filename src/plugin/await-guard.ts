@@ -1,5 +1,6 @@
 import { onTestFinished } from 'vitest'
 import { ownClearTimeout, ownSetTimeout } from '../engine/own-timers.ts'
+import { ABANDON_WAIT_MS } from './abandon-wait.ts'
 
 /** What the guard may do with a check that outlived its test. */
 export interface CheckControl {
@@ -28,11 +29,6 @@ export interface GuardedTest {
 
 type OnFinished = (handler: (context: { task: { result?: { errors?: Array<{ message?: string }> } } }) => unknown) => void
 
-/**
- * How long a check told to stop may take to do so. A slow block's cycle ends and the loop stops;
- * a block that never settles never lets it, and the guard does not wait for it beyond this.
- */
-export const ABANDON_WAIT_MS = 500
 
 /**
  * Vitest lets a custom async matcher that nobody awaits pass the test: the failure arrives after

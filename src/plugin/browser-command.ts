@@ -8,10 +8,11 @@ import { resolveBudgetForRun } from '../budgets/resolve-for-update.ts'
 import { createCdpProbe, type ProtocolSession } from '../engine/cdp-probe.ts'
 import type { Block, HeapProbe } from '../engine/cycles.ts'
 import { BlockThrewNonError, describeThrow } from '../engine/block-failure.ts'
-import { now } from '../engine/own-timers.ts'
-import { CheckAborted, CheckProgress, describeProgress } from '../engine/progress.ts'
+import { now, ownSetTimeout } from '../engine/own-timers.ts'
+import { CheckAborted, CheckProgress, describeProgress, describeTimeSpent } from '../engine/progress.ts'
 import { CheckRefused } from '../checks/outcome.ts'
 import { cutRecord, type CheckRecord } from '../reporting/check-record.ts'
+import { ABANDON_WAIT_MS } from './abandon-wait.ts'
 import { PROVIDE_KEY } from './browser-names.ts'
 import { pageFiles } from './page-files.ts'
 import { budgetCheck, leakCheck, type CheckEnvironment, type CheckResult } from './check-runs.ts'
@@ -46,9 +47,28 @@ interface PageProbe {
 
 const probes = new WeakMap<object, Promise<PageProbe>>()
 /** The check measuring each page now, by its session. */
-const measuring = new WeakMap<ProtocolSession, string>()
+const measuring = new WeakMap<ProtocolSession, { call: string }>()
+
+interface RunningCheck {
+  progress: CheckProgress
+  run: PlannedRun
+  started: number
+  /** Known once the page's probe is. */
+  browser: string
+  /** Lets the page's next check start, once this one measures. */
+  release?: () => void
+}
+
 /** Checks under way, by runner, so that the page can stop one whose test ended. */
-const running = new Map<string, CheckProgress>()
+const running = new Map<string, RunningCheck>()
+
+/** What the page learns of a check it stopped because its test ended first: where it was, and its row. */
+export interface BrowserCheckCut {
+  where: string
+  /** Where the check's time went, for a timed-out test's message. */
+  timeSpent: string
+  record: CheckRecord
+}
 
 /**
  * The function the runner is called through, the same text every cycle: V8 compiles it once. It
@@ -87,26 +107,34 @@ export async function runBrowserCheck(context: BrowserCommandContext, request: B
   const options = context.project.getProvidedContext()[PROVIDE_KEY as never] as WorkerOptions | undefined
   if (!options) throw new Error(`${request.call}: the plugin gave this project no options (vitest-memory-budget's memoryBudget() is not in its config?)`)
   const run = request.matcher === 'toLeakMemory' ? leakRun(resolveLeakOptions(request.options)) : budgetRun(options, request.name, request.overrides)
-  const { session, probe, browser } = await pageProbe(context, request.call)
-  // Two checks at once would read each other's memory (test.concurrent): the second is refused.
-  const busy = measuring.get(session)
-  if (busy) {
-    throw new Error(
-      `${request.call} started while ${busy} was still measuring in the same page. Memory checks read the ` +
-        'whole heap and cannot overlap: run them in tests that are not concurrent.',
-    )
-  }
-  measuring.set(session, request.call)
+  // Known before the first await: the page may stop the check (its test ended) while the page's probe is still being made.
   const progress = new CheckProgress()
-  running.set(request.runner, progress)
   const started = now()
+  const check: RunningCheck = { progress, run, started, browser: '' }
+  running.set(request.runner, check)
   let objectId: string | undefined
   try {
+    const { session, probe, browser } = await pageProbe(context, request.call)
+    check.browser = browser
+    // Two checks at once would read each other's memory (test.concurrent): the second is refused.
+    const busy = measuring.get(session)
+    if (busy) {
+      throw new Error(
+        `${request.call} started while ${busy.call} was still measuring in the same page. Memory checks read the ` +
+          'whole heap and cannot overlap: run them in tests that are not concurrent.',
+      )
+    }
+    const token = { call: request.call }
+    measuring.set(session, token)
+    check.release = () => {
+      if (measuring.get(session) === token) measuring.delete(session)
+    }
     const runner = (await session.send('Runtime.evaluate', { expression: `globalThis.top[${JSON.stringify(request.runner)}]` })) as { result: { objectId?: string; type: string } }
     objectId = runner.result.objectId
     if (runner.result.type !== 'function' || !objectId) throw new Error(`${request.call}: the page's runner for this check was not found (the test ended?)`)
     const environment = { probe, root: options.root, headroom: options.headroom, snapshots: { snapshotHeapLimit: options.snapshotHeapLimit } }
     const result = await run.check(remoteBlock(session, objectId, progress), environment, progress)
+    if (objectId) await session.send('Runtime.releaseObject', { objectId }).catch(() => {})
     return { pass: result.pass, message: result.message(), record: { ...result.record, browser } }
   } catch (thrown) {
     const error = thrown instanceof CheckAborted
@@ -115,12 +143,11 @@ export async function runBrowserCheck(context: BrowserCommandContext, request: B
     const reason = thrown instanceof CheckAborted ? 'its test ended first' : `${thrown instanceof CheckRefused ? 'refused' : 'error'}: ${error.message.split('\n', 1)[0]}`
     // A refused check ran no cycle: no where.
     const where = thrown instanceof CheckRefused ? '' : describeProgress(progress, run.kind, run.cycles, { state: false })
-    const record = { ...cutRecord(run.plan, { verdict: 'aborted', reason, where }, now() - started), browser }
+    const record = { ...cutRecord(run.plan, { verdict: 'aborted', reason, where }, now() - started), browser: check.browser }
     return { error: { name: error.name, message: error.message, ...(error.stack && { stack: error.stack }) }, record }
   } finally {
-    measuring.delete(session)
+    check.release?.()
     running.delete(request.runner)
-    if (objectId) await session.send('Runtime.releaseObject', { objectId }).catch(() => {})
   }
 }
 
@@ -152,10 +179,22 @@ function budgetRun(options: WorkerOptions, name: string, overrides: unknown): Pl
   }
 }
 
-/** The page's test ended (timed out, or went on without awaiting): its check stops at the next cycle. */
-export function abortBrowserCheck(_context: BrowserCommandContext, runner: string): void {
-  const progress = running.get(runner)
-  if (progress) progress.aborted = true
+/**
+ * The page's test ended with its check still running (it timed out, or went on without awaiting):
+ * the check stops at its next cycle, and the page gets its row, cut where it was, as the Node
+ * matchers record it (await-guard.ts). Nothing when the check had already ended.
+ */
+export function abortBrowserCheck(_context: BrowserCommandContext, runner: string, cause: 'timed out' | 'not awaited'): BrowserCheckCut | undefined {
+  const check = running.get(runner)
+  if (!check) return undefined
+  const { progress, run, started, browser } = check
+  const where = describeProgress(progress, run.kind, run.cycles)
+  const timeSpent = describeTimeSpent(progress)
+  progress.aborted = true
+  // A block that never settles never lets the check stop: the page's next check need not wait for it.
+  ownSetTimeout(() => check.release?.(), ABANDON_WAIT_MS)
+  const cut = cause === 'timed out' ? { verdict: 'timed out' as const, reason: 'the test timed out' } : { verdict: 'aborted' as const, reason: 'not awaited: its test ended first' }
+  return { where, timeSpent, record: { ...cutRecord(run.plan, { ...cut, where }, now() - started), browser } }
 }
 
 /**
@@ -195,7 +234,7 @@ function pageProbe(context: BrowserCommandContext, call: string): Promise<PagePr
   const browser = page?.context().browser()?.browserType().name()
   if (context.provider.name !== 'playwright' || !page || browser !== 'chromium') {
     const where = context.provider.name === 'playwright' ? `${browser ?? 'an unknown browser'} through Playwright` : `the ${context.provider.name} provider`
-    throw new Error(`${call}: memory checks in browser mode need Chromium through the Playwright provider (they read the heap over the DevTools protocol); this project runs ${where}.`)
+    throw new CheckRefused(`${call}: memory checks in browser mode need Chromium through the Playwright provider (they read the heap over the DevTools protocol); this project runs ${where}.`)
   }
   let made = probes.get(page)
   if (!made) {

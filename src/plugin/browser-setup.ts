@@ -5,7 +5,8 @@
 import { expect, inject, onTestFinished, vi, type TaskMeta } from 'vitest'
 import { commands } from 'vitest/browser'
 import type { GuardedTest } from './await-guard.ts'
-import type { BrowserCheckRequest, BrowserCheckResult } from './browser-command.ts'
+import type { BrowserCheckCut, BrowserCheckRequest, BrowserCheckResult } from './browser-command.ts'
+import { ABANDON_WAIT_MS } from './abandon-wait.ts'
 import { ABORT_COMMAND, CHECK_COMMAND, PROVIDE_KEY, TIMEOUT_COMMAND } from './browser-names.ts'
 import { assertBlock, assertBudgetName, assertInTest, assertNotNegated } from './call-checks.ts'
 import type { Block } from '../engine/cycles.ts'
@@ -15,7 +16,7 @@ import type { CheckRecord } from '../reporting/check-record.ts'
 type Command<Args extends unknown[], Result> = (...args: Args) => Promise<Result>
 const plugin = commands as unknown as {
   [CHECK_COMMAND]: Command<[BrowserCheckRequest], BrowserCheckResult>
-  [ABORT_COMMAND]: Command<[string], void>
+  [ABORT_COMMAND]: Command<[string, 'timed out' | 'not awaited'], BrowserCheckCut | undefined>
   [TIMEOUT_COMMAND]: Command<[], boolean>
 }
 
@@ -37,8 +38,10 @@ async function settle(): Promise<void> {
 
 interface MatcherContext {
   isNot: boolean
-  task?: { meta: TaskMeta; type?: string; result?: { retryCount?: number; repeatCount?: number } } & GuardedTest
+  task?: { meta: TaskMeta; type?: string; result?: { retryCount?: number; repeatCount?: number; errors?: Array<{ message?: string }> } } & GuardedTest
 }
+
+type OnFinished = (handler: (context: { task: unknown }) => unknown) => void
 
 let checks = 0
 
@@ -47,26 +50,64 @@ let checks = 0
  * page's DevTools session evaluates there; the test's frame is of the same origin) for the main
  * process to call it, cycle by cycle. The record goes to the test's meta, as in Node.
  */
-async function checkInMainProcess(test: NonNullable<MatcherContext['task']>, block: Block, request: DistributiveOmit<BrowserCheckRequest, 'runner'>) {
+async function checkInMainProcess(test: NonNullable<MatcherContext['task']>, isNot: boolean, block: Block, request: DistributiveOmit<BrowserCheckRequest, 'runner'>) {
   const runner = `__vitestMemoryBudgetRunner${++checks}`
   // The page's own globals, untyped: the package is built without the DOM library.
   const top = (globalThis as unknown as { top: Record<string, unknown> }).top
   // Not async: what the block throws must stay a throw, not become a rejection.
   top[runner] = (enabled: boolean, cycle: number) => Promise.resolve(block(Object.freeze({ enabled, cycle }))).then(settle)
-  // A test that ends first (its timeout) stops the check at its next cycle. The test's own hook:
-  // the global one attaches to whichever test started last, which under test.concurrent is not this one.
-  const own = test.context?.onTestFinished
-  ;(typeof own === 'function' ? (own as typeof onTestFinished) : onTestFinished)(() => plugin[ABORT_COMMAND](runner))
-  try {
-    const result = await plugin[CHECK_COMMAND]({ ...request, runner } as BrowserCheckRequest)
+  const note = (record: CheckRecord) => {
     const attempt = { retry: test.result?.retryCount ?? 0, repeat: test.result?.repeatCount ?? 0 }
     const meta = test.meta as Record<string, CheckRecord[] | undefined>
-    ;(meta[META_KEY] ??= []).push({ ...result.record, attempt })
+    ;(meta[META_KEY] ??= []).push({ ...record, attempt })
+  }
+  let cut = false
+  const pending = plugin[CHECK_COMMAND]({ ...request, runner } as BrowserCheckRequest)
+  failIfNotAwaited(test, pending, request.call, async (cause) => {
+    const stopped = await plugin[ABORT_COMMAND](runner, cause)
+    if (stopped) {
+      cut = true
+      note(stopped.record)
+    }
+    return stopped
+  })
+  try {
+    const result = await pending
+    // A check its test left behind has its row already: cut where the test ended.
+    if (!cut) note(result.record)
+    // Its test already fails with the reason: a rejection arriving after it ended would only add a stray error to the run.
+    if (cut) return { pass: !isNot, message: () => '' }
     if ('error' in result) throw pageError(result.error)
     return { pass: result.pass, message: () => result.message }
   } finally {
     delete top[runner]
   }
+}
+
+/**
+ * As in Node (await-guard.ts): a check still running when its test finishes was not awaited, or its
+ * test timed out waiting for it. The test fails saying which, and the check stops at its next cycle.
+ * The test's own hook: the global one attaches to whichever test started last, which under
+ * test.concurrent is not this one.
+ */
+function failIfNotAwaited(test: NonNullable<MatcherContext['task']>, pending: Promise<unknown>, call: string, stop: (cause: 'timed out' | 'not awaited') => Promise<BrowserCheckCut | undefined>) {
+  let settled = false
+  const done = () => {
+    settled = true
+  }
+  pending.then(done, done)
+  const own = test.context?.onTestFinished
+  ;((typeof own === 'function' ? own : onTestFinished) as OnFinished)(async ({ task }) => {
+    if (settled || task !== test) return
+    const timedOut = test.result?.errors?.some((error) => /timed out/i.test(error.message ?? '')) ?? false
+    const stopped = await stop(timedOut ? 'timed out' : 'not awaited')
+    // It ended on its own while being stopped: its verdict stands.
+    if (!stopped) return
+    // The page's next test starts when this hook ends: give the check its next cycle boundary to stop at.
+    await Promise.race([pending.catch(() => {}), new Promise((resolve) => ownSetTimeout(resolve, ABANDON_WAIT_MS))])
+    if (timedOut) throw new Error(`${call} was still measuring when the test timed out: in ${stopped.where}. ${stopped.timeSpent}`)
+    throw new Error(`${call} was not awaited, so its verdict could not fail this test. Memory checks are asynchronous: write\n\n  await ${call}\n`)
+  })
 }
 
 /** The error that stopped a check, as the test's own: its name, message and stack (the block's own, when it threw). */
@@ -86,7 +127,7 @@ expect.extend({
     const test = assertInTest(this.task, call)
     assertBlock(block, call)
     assertBudgetName(name, call)
-    return checkInMainProcess(test, block, { matcher: 'toStayWithinMemoryBudget', call, name, ...(overrides !== undefined && { overrides }) })
+    return checkInMainProcess(test, this.isNot, block, { matcher: 'toStayWithinMemoryBudget', call, name, ...(overrides !== undefined && { overrides }) })
   },
 
   /** pass means "leaks": use it as `.not.toLeakMemory()`. */
@@ -94,7 +135,7 @@ expect.extend({
     const call = `expect(block).${this.isNot ? 'not.' : ''}toLeakMemory()`
     const test = assertInTest(this.task, call)
     assertBlock(block, call)
-    return checkInMainProcess(test, block, { matcher: 'toLeakMemory', call, ...(options !== undefined && { options }) })
+    return checkInMainProcess(test, this.isNot, block, { matcher: 'toLeakMemory', call, ...(options !== undefined && { options }) })
   },
 })
 

@@ -24,6 +24,9 @@ describe('memory checks in browser mode', () => {
       'a budget limiting peak says browser mode does not measure it': 'failed',
       'the first of two concurrent checks measures': 'passed',
       'the second is refused while the first measures': 'failed',
+      'a check that is not awaited fails the test': 'failed',
+      'a check that outlives the test timeout says so': 'failed',
+      'the next check measures as usual': 'passed',
     })
     expect(run.unhandled).toEqual([])
 
@@ -77,6 +80,16 @@ describe('memory checks in browser mode', () => {
       'expect(block).not.toLeakMemory() started while expect(block).not.toLeakMemory() was still measuring in the same page. ' +
         'Memory checks read the whole heap and cannot overlap: run them in tests that are not concurrent.',
     )
+    // Checks their tests left behind fail those tests saying why, as in Node, and stop: the next measures.
+    expect(run.errors['a check that is not awaited fails the test']).toBe(
+      'expect(block).not.toLeakMemory() was not awaited, so its verdict could not fail this test. Memory checks are asynchronous: write\n\n  await expect(block).not.toLeakMemory()\n',
+    )
+    const timedOut = run.errors['a check that outlives the test timeout says so']!
+    expect(timedOut).toContain('Test timed out in 300ms.')
+    expect(timedOut).toMatch(/expect\(block\)\.not\.toLeakMemory\(\) was still measuring when the test timed out: in (warm-up|measured) cycle \d+ /)
+    expect(timedOut).not.toContain('was not awaited')
+    expect(run.output).toMatch(/toLeakMemory +a check that is not awaited fails the test +20 .* aborted\n +not awaited: its test ended first, in /)
+    expect(run.output).toMatch(/toLeakMemory +a check that outlives the test timeout says so +20 .* timed out\n +the test timed out, in [^\n]*cycle/)
     // The table has a row per check, with the top group of objects each leak kept.
     expect(run.output).toMatch(/toLeakMemory +a hidden tooltip kept every cycle fails +20 .*Detached <div class="tooltip"> x20 {2}over/)
     expect(run.output).toMatch(/toLeakMemory +a clean show and hide passes +20 .* within/)

@@ -15,14 +15,16 @@ function contextOf(provider: string, browser?: string): BrowserCommandContext {
 const request = { matcher: 'toLeakMemory', runner: 'runner', call: 'expect(block).not.toLeakMemory()' } as const
 
 describe('runBrowserCheck: Chromium through Playwright only', () => {
-  test('another browser through Playwright is refused in one line, before the page is touched', async () => {
-    await expect(runBrowserCheck(contextOf('playwright', 'firefox'), request)).rejects.toThrow(
-      'expect(block).not.toLeakMemory(): memory checks in browser mode need Chromium through the Playwright provider (they read the heap over the DevTools protocol); this project runs firefox through Playwright.',
-    )
+  test('another browser through Playwright is refused in one line, before the page is touched, with its row', async () => {
+    const result = await runBrowserCheck(contextOf('playwright', 'firefox'), request)
+    const message = 'expect(block).not.toLeakMemory(): memory checks in browser mode need Chromium through the Playwright provider (they read the heap over the DevTools protocol); this project runs firefox through Playwright.'
+    expect('error' in result && result.error.message).toBe(message)
+    expect(result.record.cut).toEqual({ verdict: 'aborted', reason: `refused: ${message}`, where: '' })
   })
 
   test('another provider is refused in one line', async () => {
-    await expect(runBrowserCheck(contextOf('webdriverio'), request)).rejects.toThrow(
+    const result = await runBrowserCheck(contextOf('webdriverio'), request)
+    expect('error' in result && result.error.message).toBe(
       'expect(block).not.toLeakMemory(): memory checks in browser mode need Chromium through the Playwright provider (they read the heap over the DevTools protocol); this project runs the webdriverio provider.',
     )
   })
