@@ -1,6 +1,7 @@
 import type { ResolvedBudget } from '../budgets/budget.ts'
 import { measureAllocations, splitDirect } from '../engine/allocations/index.ts'
-import type { Block, HeapProbe } from '../engine/cycles.ts'
+import { collectAndRead, type Block, type HeapProbe } from '../engine/cycles.ts'
+import { createSeries } from '../engine/heap-reading.ts'
 import { measureBudget, type BudgetMeasurement } from '../engine/measure.ts'
 import { CheckProgress, Pass } from '../engine/progress.ts'
 import { judgeBudget, needsObjectEvidence, retainedUnsettled, type AllocationEvidence, type Verdict } from '../verdict/judge.ts'
@@ -41,8 +42,8 @@ export async function runBudgetCheck(
           : ": this page's probe has no allocation sampler. Check allocation in a Node project, or give this budget retained, leak and objects limits only."),
     )
   }
-  // A browser page's heap is read by the probe, not here: its size is known once it is measured.
-  const refusal = probe.remote ? undefined : snapshotRefusal(snapshotHeapLimit)
+  // A browser page's heap is read by the probe, not here: one collected reading says how large it is.
+  const refusal = snapshotRefusal(snapshotHeapLimit, probe.remote ? await collectedHeap(probe) : undefined)
   if (refusal && budget.objects) {
     throw new CheckRefused(`memory budget "${budget.name}" limits objects, which needs heap snapshots, but ${refusal}.`)
   }
@@ -55,6 +56,13 @@ export async function runBudgetCheck(
   if (refusal) return { measurement, verdict: onHeapStatistics, evidence: {}, allocations, note: `objects not read: ${refusal}` }
   const nextCycle = allocations?.measurement.nextCycle ?? measurement.nextCycle
   return inSnapshotDir((snapshotDir) => snapshotRun(block, budget, probe, progress, snapshotDir, { measurement, allocations, nextCycle }), progress)
+}
+
+/** The measured heap's post-GC bytes now, read once through the probe. */
+async function collectedHeap(probe: HeapProbe): Promise<number> {
+  const series = createSeries(1, probe.counts)
+  await collectAndRead(probe, series, 0)
+  return series.data[0]!
 }
 
 /** Heap statistics leave the verdict open, or it fails and its objects should name the cause. */

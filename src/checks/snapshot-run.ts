@@ -28,10 +28,13 @@ export interface SnapshotOptions {
 export function snapshotRefusal(limit = MAX_SNAPSHOT_HEAP, page?: number): string | undefined {
   const used = page ?? v8.getHeapStatistics().used_heap_size
   if (used <= limit) return undefined
+  const holder = page === undefined ? 'worker' : 'page'
+  // About 0.15 s a MB to write (bench/RESULTS.md): in tens of seconds, or in seconds below ten.
+  const seconds = (used * 0.15) / 1e6
   return (
-    `the ${page === undefined ? "worker's" : "page's"} heap holds ${formatSize(used)}, over the ${formatSize(limit)} that heap snapshots are taken of ` +
-    `(each would take some ${Math.ceil((used * 0.15) / 1e6 / 10) * 10} s to write and as long to read); measure in a test file of its own, ` +
-    'so that the worker holds less, or raise memoryBudget({ snapshotHeapLimit }) and the test\'s timeout'
+    `the ${holder}'s heap holds ${formatSize(used)}, over the ${formatSize(limit)} that heap snapshots are taken of ` +
+    `(each would take some ${seconds < 10 ? Math.max(1, Math.ceil(seconds)) : Math.ceil(seconds / 10) * 10} s to write and as long to read); measure in a test file of its own, ` +
+    `so that the ${holder} holds less, or raise memoryBudget({ snapshotHeapLimit }) and the test's timeout`
   )
 }
 

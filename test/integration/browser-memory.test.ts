@@ -105,6 +105,20 @@ describe('memory checks in browser mode', () => {
     expect(readFileSync(path.join(reportDir, 'memory-report.md'), 'utf8')).toMatch(/^\| Browser \| Chromium \d+\./m)
   })
 
+  test("a page's heap over the snapshot limit: objects not read, or a budget limiting them refused, each saying so", async () => {
+    const run = await runSuite('browser-memory', { config: 'fixtures/suites/browser-memory/vitest.small-snapshots.config.ts' })
+    expect(run.states, whyOf(run)).toEqual({
+      'a budget over its limit says its objects were not read': 'failed',
+      'a budget limiting objects is refused': 'failed',
+    })
+    const refusal = (words: string) =>
+      `the page's heap holds [\\d.]+ MB, over the 100 kB that heap snapshots are taken of \\(each would take some \\d+ s to write and as long to read\\); ` +
+      `measure in a test file of its own, so that the page holds less, or raise memoryBudget\\(\\{ snapshotHeapLimit \\}\\) and the test's timeout${words}`
+    expect(run.errors['a budget limiting objects is refused']).toMatch(new RegExp(`^memory budget "tooltips" limits objects, which needs heap snapshots, but ${refusal('\\.')}$`))
+    expect(run.output).toMatch(new RegExp(`"tooltips" +a budget over its limit says .* over\\n +objects not read: ${refusal('')}\\n`))
+    expect(run.output).toMatch(new RegExp(`"tooltips" +a budget limiting objects is refused .* aborted\\n +refused: memory budget "tooltips" limits objects`))
+  })
+
   test('-u records no limit for a DOM count that grows every cycle: the check fails, the budget file is unchanged', async () => {
     const copy = copySuite('browser-record')
     try {
