@@ -30,7 +30,8 @@ default_combinations=(vitest5-node22 vitest4-node22 vitest4-node24)
 # plugin's wiring into Vitest: the setup file and matchers in every kind of worker (forks, threads,
 # vm, isolate false), verdicts and their messages, budget-file errors, update mode (-u, CI=true)
 # with the budget recorder and the GitHub summary, the reporters (task meta), projects, watch mode,
-# and json/junit printing to stdout (Vitest 4 without an output file, Vitest 5 with `stdout: true`).
+# and json/junit printing to stdout (Vitest 4 without an output file, Vitest 5 with `stdout: true`),
+# and browser mode (Vitest 4's @vitest/browser-playwright, Debian's Chromium) beside a Node project.
 # Every combination also runs compat/probe, which checks the Vitest and Node versions in the main
 # process and in a worker. COMPAT_FILES / COMPAT_TESTS replace the files / the -t pattern.
 declare -A subset_files subset_tests
@@ -38,8 +39,8 @@ subset_files[vitest5-node22]="pools record core"
 subset_tests[vitest5-node22]="verdicts in the '?forks'? pool, isolate true|verdicts in the '?threads'? pool, isolate false|budgets that are missing|budget file problems"
 subset_files[vitest4-node22]="pools record core projects"
 subset_tests[vitest4-node22]="verdicts in the '?vmThreads'? pool, isolate true|budgets that are missing|budget file problems|each project|printed once"
-subset_files[vitest4-node24]="core watch pools reporters user-globals hooks default-timeout"
-subset_tests[vitest4-node24]="core suite in the forks pool|watch mode|verdicts in the '?threads'? pool, isolate false|beside Vitest reporters that print to stdout|the same verdicts as an untouched worker|check in beforeAll|concurrent|default timeout"
+subset_files[vitest4-node24]="core watch pools reporters user-globals hooks default-timeout browser-memory browser"
+subset_tests[vitest4-node24]="core suite in the forks pool|watch mode|verdicts in the '?threads'? pool, isolate false|beside Vitest reporters that print to stdout|the same verdicts as an untouched worker|check in beforeAll|concurrent|default timeout|catch a detached node|beside a Node project"
 # Combinations outside the default run (vitest5-node24 is npm test's, vitest4-node20 see above).
 subset_files[other]="core record"
 subset_tests[other]="core suite in the forks pool|budget file problems|budgets that are missing"
