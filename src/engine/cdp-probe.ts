@@ -1,6 +1,7 @@
 import { createWriteStream } from 'node:fs'
 import type { SamplingProfile } from './allocations/sampling.ts'
 import type { ProfileNode } from './allocations/sites.ts'
+import type { GrownCollection, TakenCensus } from './collection-census.ts'
 import type { HeapProbe, RemoteSampler } from './cycles.ts'
 import type { HeapSeries } from './heap-reading.ts'
 
@@ -152,5 +153,129 @@ function mapUrls(head: ProfileNode, fileOf: (url: string) => string): void {
       ;(node.callFrame as { url: string }).url = file
     }
     pending.push(...node.children)
+  }
+}
+
+/**
+ * The page's JavaScript context (a frame's main world) in which `test`, an expression, is true;
+ * undefined when none is. Runtime.enable lists every context as it starts; it is disabled at once,
+ * which also drops every remote object this session held: call it before taking any.
+ */
+export async function findContext(session: ProtocolSession, test: string): Promise<number | undefined> {
+  const contexts: number[] = []
+  const onCreated = (params: { context: { id: number; auxData?: { isDefault?: boolean } } }) => {
+    if (params.context.auxData?.isDefault !== false) contexts.push(params.context.id)
+  }
+  session.on('Runtime.executionContextCreated', onCreated as (params: never) => void)
+  try {
+    await session.send('Runtime.enable')
+    await session.send('Runtime.disable')
+  } finally {
+    session.off('Runtime.executionContextCreated', onCreated as (params: never) => void)
+  }
+  for (const contextId of contexts) {
+    const answer = (await session.send('Runtime.evaluate', { expression: test, contextId, returnByValue: true }).catch(() => undefined)) as { result?: { value?: unknown } } | undefined
+    if (answer?.result?.value === true) return contextId
+  }
+  return undefined
+}
+
+/** Where a page's census keeps what it counted, in the context it counted: weakly, until asked. */
+const CENSUS_KEY = 'vitest-memory-budget.census'
+const CENSUS_GROUP = 'vitest-memory-budget-census'
+
+/**
+ * Runs on the page with `this` the list queryObjects found: keeps each Map, Set and Array weakly,
+ * with its size. The built-in getters, not `value.size`: a subclass may override it, and no code of
+ * the page's runs here (a tag is only a hint; the getter's own brand check decides).
+ */
+const TAKE_CENSUS = `function () {
+  const mapSize = Object.getOwnPropertyDescriptor(Map.prototype, 'size').get
+  const setSize = Object.getOwnPropertyDescriptor(Set.prototype, 'size').get
+  const tagOf = Function.prototype.call.bind(Object.prototype.toString)
+  const refs = [], sizes = [], kinds = []
+  for (const value of this) {
+    let kind, size
+    if (Array.isArray(value)) { kind = 'Array'; size = value.length }
+    else {
+      const tag = tagOf(value)
+      try {
+        if (tag === '[object Map]') { size = mapSize.call(value); kind = 'Map' }
+        else if (tag === '[object Set]') { size = setSize.call(value); kind = 'Set' }
+      } catch {}
+    }
+    if (kind === undefined) continue
+    refs.push(new WeakRef(value)); sizes.push(size); kinds.push(kind)
+  }
+  globalThis[Symbol.for('${CENSUS_KEY}')] = { refs, sizes: Float64Array.from(sizes), kinds }
+}`
+
+/** Runs on the page after the cycles: the collections still alive that gained `minimum` entries or more, largest gain first. */
+const GROWN_SINCE = `function (minimum) {
+  const census = globalThis[Symbol.for('${CENSUS_KEY}')]
+  const mapSize = Object.getOwnPropertyDescriptor(Map.prototype, 'size').get
+  const setSize = Object.getOwnPropertyDescriptor(Set.prototype, 'size').get
+  const grown = []
+  census.refs.forEach((ref, index) => {
+    const target = ref.deref()
+    if (target === undefined) return
+    const kind = census.kinds[index]
+    const to = kind === 'Map' ? mapSize.call(target) : kind === 'Set' ? setSize.call(target) : target.length
+    const from = census.sizes[index]
+    if (to - from >= minimum) grown.push({ kind, from, to, index })
+  })
+  return grown.sort((a, b) => b.to - b.from - (a.to - a.from))
+}`
+
+const CENSUS_TARGET = `function (index) { return globalThis[Symbol.for('${CENSUS_KEY}')].refs[index].deref() }`
+const DROP_CENSUS = `function () { delete globalThis[Symbol.for('${CENSUS_KEY}')] }`
+
+/**
+ * The collection census (collection-census.ts) of a browser page, over the protocol: every Map, Set
+ * and Array made in one JavaScript context, the test frame's (findContext): Runtime.queryObjects
+ * finds only objects of the context it is asked in. It collects fully first, as in Node; what it
+ * counted stays in the page weakly, until grown() reads it and drops it.
+ */
+export function cdpCensus(session: ProtocolSession, contextId: number): () => Promise<TakenCensus> {
+  const call = async <T>(target: { objectId: string } | { executionContextId: number }, functionDeclaration: string, args: unknown[] = [], byValue = false) => {
+    const answer = (await session.send('Runtime.callFunctionOn', {
+      ...target,
+      functionDeclaration,
+      arguments: args.map((value) => ({ value })),
+      objectGroup: CENSUS_GROUP,
+      returnByValue: byValue,
+    })) as { result: { value?: T; objectId?: string }; exceptionDetails?: { text: string; exception?: { description?: string } } }
+    if (answer.exceptionDetails) throw new Error(`vitest-memory-budget: the page's collection census failed: ${answer.exceptionDetails.exception?.description ?? answer.exceptionDetails.text}`)
+    return answer.result
+  }
+  const inContext = { executionContextId: contextId }
+  /** The heap snapshot id of the census's collection at `index`, 0 when it has none. */
+  const heapObjectId = async (index: number): Promise<number> => {
+    const target = await call(inContext, CENSUS_TARGET, [index])
+    if (!target.objectId) return 0
+    const { heapSnapshotObjectId } = (await session.send('HeapProfiler.getHeapObjectId', { objectId: target.objectId })) as { heapSnapshotObjectId: string }
+    return Number(heapSnapshotObjectId)
+  }
+  return async () => {
+    try {
+      const prototype = (await session.send('Runtime.evaluate', { expression: 'Object.prototype', contextId, objectGroup: CENSUS_GROUP })) as { result: { objectId: string } }
+      const found = (await session.send('Runtime.queryObjects', { prototypeObjectId: prototype.result.objectId, objectGroup: CENSUS_GROUP })) as { objects: { objectId: string } }
+      await call(found.objects, TAKE_CENSUS)
+    } finally {
+      await session.send('Runtime.releaseObjectGroup', { objectGroup: CENSUS_GROUP })
+    }
+    return {
+      async grown(minimum, withIds) {
+        try {
+          const grown = (await call<Array<Omit<GrownCollection, 'id'> & { index: number }>>(inContext, GROWN_SINCE, [minimum], true)).value ?? []
+          const ids: number[] = []
+          for (const { index } of grown) ids.push(withIds ? await heapObjectId(index) : 0)
+          return grown.map(({ kind, from, to }, i) => ({ kind, from, to, id: ids[i]! }))
+        } finally {
+          await call(inContext, DROP_CENSUS).catch(() => {})
+          await session.send('Runtime.releaseObjectGroup', { objectGroup: CENSUS_GROUP })
+        }
+      },
+    }
   }
 }

@@ -159,3 +159,24 @@ export function collectionIds(grown: CollectionGrowth[]): number[] {
     }
   })
 }
+
+/**
+ * A census taken before the cycles, asked after them which collections grew by `minimum` entries
+ * or more, with their heap snapshot ids when `withIds` (snapshots were written): as plain data.
+ * This isolate's (takeLocalCensus), or a browser page's (cdp-probe.ts).
+ */
+export interface TakenCensus {
+  grown(minimum: number, withIds: boolean): GrownCollection[] | Promise<GrownCollection[]>
+}
+
+/** This isolate's census (takeCensus), behind the same interface as a page's. */
+export function takeLocalCensus(): TakenCensus {
+  const census = takeCensus()
+  return {
+    grown(minimum, withIds) {
+      const grown = grownSince(census, minimum)
+      const ids = withIds ? collectionIds(grown) : grown.map(() => 0)
+      return grown.map(({ kind, from, to }, i) => ({ kind, from, to, id: ids[i]! }))
+    },
+  }
+}

@@ -1,6 +1,7 @@
 import v8 from 'node:v8'
 import { blockFailure } from './block-failure.ts'
 import type { HeapSampler } from './allocations/sampling.ts'
+import type { TakenCensus } from './collection-census.ts'
 import type { FullGc } from './full-gc.ts'
 import type { HeapSeries } from './heap-reading.ts'
 import { CheckProgress, Loop } from './progress.ts'
@@ -46,6 +47,11 @@ export interface HeapProbe {
    * variants. Its frames' script URLs already name files; `isTool` tells the tool's own frames.
    */
   sampler?: RemoteSampler
+  /**
+   * Counts the measured heap's Maps, Sets and Arrays before the cycles, to find those grown after
+   * (collection-census.ts): a page's, over the protocol. This isolate's own when absent and not remote.
+   */
+  census?: () => Promise<TakenCensus>
 }
 
 export interface RemoteSampler extends HeapSampler {

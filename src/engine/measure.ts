@@ -6,7 +6,7 @@ import { createSeries, type HeapSeries } from './heap-reading.ts'
 import { estimateRetained, type RetainedEstimate } from './retained.ts'
 import { now } from './own-timers.ts'
 import { openKeptSampler, type KeptSites } from './allocations/kept-sites.ts'
-import { collectionIds, grownSince, takeCensus, type GrownCollection } from './collection-census.ts'
+import { takeLocalCensus, type GrownCollection, type TakenCensus } from './collection-census.ts'
 
 export interface MeasurePlan {
   /**
@@ -143,7 +143,8 @@ export async function measureLeak(block: Block, plan: MeasurePlan, probe: HeapPr
   // Contexts for every cycle the run may extend to, made before its first reading.
   const contexts = makeContexts(false, measuredCycle, maxCycles)
   // Before the loop's first reading and its first snapshot, which then hold the census as old state.
-  const census = plan.census && !probe.remote ? takeCensus() : undefined
+  const taking = plan.census ? (probe.census ?? (probe.remote ? undefined : takeLocalCensus))?.() : undefined
+  const census: TakenCensus | undefined = taking instanceof Promise ? await taking : taking
   await runCycles(block, contexts, probe, series, reference, { count: cycles, ...(schedule && { snapshots: schedule }), ...(progress && { progress }) })
   let measured = cycles
   let growth = estimateGrowth(series, reference, measured + 1)
@@ -152,7 +153,9 @@ export async function measureLeak(block: Block, plan: MeasurePlan, probe: HeapPr
     measured += cycles
     growth = estimateGrowth(series, reference, measured + 1)
   }
-  const collections = census && collectionsGrown(census, measured, schedule !== undefined)
+  // One cycle of slack: a collection that gained an entry in every cycle but one still counts.
+  const finding = census?.grown(Math.max(1, measured - 1), schedule !== undefined)
+  const collections = finding instanceof Promise ? await finding : finding
   return {
     kind: 'leak',
     ...fields,
@@ -166,13 +169,6 @@ export async function measureLeak(block: Block, plan: MeasurePlan, probe: HeapPr
     nextCycle: measuredCycle + measured,
     durationMs: now() - started,
   }
-}
-
-/** The census's collections that gained `cycles - 1` entries or more, as plain data (no reference kept). */
-function collectionsGrown(census: ReturnType<typeof takeCensus>, cycles: number, snapshotted: boolean): GrownCollection[] {
-  const grown = grownSince(census, Math.max(1, cycles - 1))
-  const ids = snapshotted ? collectionIds(grown) : grown.map(() => 0)
-  return grown.map(({ kind, from, to }, i) => ({ kind, from, to, id: ids[i]! }))
 }
 
 /**

@@ -5,7 +5,7 @@
 import type { BrowserCommandContext } from 'vitest/node'
 import { resolveLeakOptions } from '../budgets/resolve-budget.ts'
 import { resolveBudgetForRun } from '../budgets/resolve-for-update.ts'
-import { createCdpProbe, type ProtocolSession } from '../engine/cdp-probe.ts'
+import { cdpCensus, createCdpProbe, findContext, type ProtocolSession } from '../engine/cdp-probe.ts'
 import type { Block, HeapProbe } from '../engine/cycles.ts'
 import { BlockThrewNonError, describeThrow } from '../engine/block-failure.ts'
 import { now, ownSetTimeout } from '../engine/own-timers.ts'
@@ -129,10 +129,15 @@ export async function runBrowserCheck(context: BrowserCommandContext, request: B
     check.release = () => {
       if (measuring.get(session) === token) measuring.delete(session)
     }
-    const runner = (await session.send('Runtime.evaluate', { expression: `globalThis.top[${JSON.stringify(request.runner)}]` })) as { result: { objectId?: string; type: string } }
+    // The census counts the collections of the test's frame, whose context the runner was made in;
+    // found first, since finding it drops the session's remote objects.
+    const runnerExpression = `globalThis.top[${JSON.stringify(request.runner)}]`
+    const contextId = await findContext(session, `Object.getPrototypeOf(${runnerExpression}) === Function.prototype`)
+    const runner = (await session.send('Runtime.evaluate', { expression: runnerExpression })) as { result: { objectId?: string; type: string } }
     objectId = runner.result.objectId
     if (runner.result.type !== 'function' || !objectId) throw new Error(`${request.call}: the page's runner for this check was not found (the test ended?)`)
-    const environment = { probe, root: options.root, headroom: options.headroom, snapshots: { snapshotHeapLimit: options.snapshotHeapLimit } }
+    const checkProbe: HeapProbe = { ...probe, ...(contextId !== undefined && { census: cdpCensus(session, contextId) }) }
+    const environment = { probe: checkProbe, root: options.root, headroom: options.headroom, snapshots: { snapshotHeapLimit: options.snapshotHeapLimit } }
     const result = await run.check(remoteBlock(session, objectId, progress), environment, progress)
     if (objectId) await session.send('Runtime.releaseObject', { objectId }).catch(() => {})
     return { pass: result.pass, message: result.message(), record: { ...result.record, browser } }
