@@ -5,7 +5,7 @@ import type { BaselineLimit } from './relative-limits.ts'
  * (`"200 kB"`), a share of the baseline's figure in the same check (`"2%"`), or both, where both must
  * hold (`{ most: '600 kB', share: '2%' }`).
  */
-export type LimitInput = number | string | { most?: number | string; share?: string }
+export type LimitInput = number | string | { most?: number | string; share?: `${number}%` }
 
 /**
  * A budget as the user writes it, in `memory-budgets.json` (`defaults` or `budgets.<name>`) or as the
