@@ -1,4 +1,4 @@
-// node bench/relative-limits.ts: issue 16's bar for relative limits. A candidate allocating 5% more
+// npm run bench:relative (node bench/relative-limits.ts after a build): issue 16's bar for relative limits. A candidate allocating 5% more
 // than its baseline (fixtures/suites/relative-limits) must fail "allocated": "2%" and pass
 // "allocated": "10%" in every run. Each run is a fresh Vitest process on the fixture suite (both
 // checks); prints the pass/fail counts and the spread of the measured extra. RELATIVE_RUNS sets the
