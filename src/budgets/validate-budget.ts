@@ -5,7 +5,7 @@ import { Ajv2020, type AnySchemaObject, type ErrorObject, type ValidateFunction 
 import type { BudgetEntry, BudgetFile } from './budget.ts'
 import { BudgetError, formatJsonPath, showValue, unknownKeyMessage, type BudgetProblem } from './budget-errors.ts'
 import { LIMIT_EXPECTED, parseLimit, parseShare, shareRefusal, isShare } from './relative-limits.ts'
-import { parseSize, SIZE_EXPECTED } from './sizes.ts'
+import { bitsHint, parseSize, SIZE_EXPECTED } from './sizes.ts'
 
 /**
  * Schema checks for budget files, overrides and matcher options, with ajv's errors turned into
@@ -156,13 +156,10 @@ function valueMessage(errors: ErrorObject[], value: unknown, key: string): strin
   const { sizeSchema, shareSchema, limitObject, limitScalar } = getValidators()
   const from = (schema: AnySchemaObject) => errors.some((e) => e.parentSchema === schema)
   if (from(limitScalar)) {
-    if (Number.isInteger(value) || isShare(value)) return `expected ${LIMIT_EXPECTED}, got ${showValue(value)}` // a negative number
-    try {
-      parseLimit(value)
-    } catch (error) {
-      return (error as Error).message
-    }
-    return `expected ${LIMIT_EXPECTED}, got ${showValue(value)}`
+    // 1.5: a size, but not a whole number of bytes. Anything else is none of the forms (a negative
+    // number or share, "1e3 kB", "8 Mbit", true).
+    if (typeof value === 'number' && value >= 0) return `expected a whole number of bytes, a string such as "1.5 kB", or a share such as "2%", got ${showValue(value)}`
+    return `expected ${LIMIT_EXPECTED}, got ${showValue(value)}${bitsHint(value)}`
   }
   if (from(limitObject)) return `expected "most", "share" or both, such as { "most": "600 kB", "share": "2%" }, got ${showValue(value)}`
   if (from(shareSchema)) {

@@ -75,6 +75,8 @@ describe('a budget file with relative limits', () => {
     ['a negative share', { allocated: '-2%' }, `  budgets.t.allocated: ${LIMIT} "-2%"`],
     ['a negative size', { peak: -5 }, `  budgets.t.peak: ${LIMIT} -5`],
     ['an array', { direct: ['2%'] }, `  budgets.t.direct: ${LIMIT} ["2%"]`],
+    ['bytes that are not whole', { allocated: 1.5 }, '  budgets.t.allocated: expected a whole number of bytes, a string such as "1.5 kB", or a share such as "2%", got 1.5'],
+    ['a size in bits', { allocated: '8 Mbit' }, `  budgets.t.allocated: ${LIMIT} "8 Mbit": sizes are in bytes, not bits`],
     ['a share that is a number', { allocated: { share: 0.02 } }, '  budgets.t.allocated.share: expected a share of the baseline\'s figure such as "2%", got 0.02'],
     ['a share with no % in the object form', { allocated: { most: '1 kB', share: '2' } }, '  budgets.t.allocated.share: expected a share of the baseline\'s figure such as "2%", got "2"'],
     ['a most that is no size', { allocated: { most: 'lots', share: '2%' } }, '  budgets.t.allocated.most: expected a size such as 600 kB, 1.5 MiB or 512 (bytes), got "lots"'],
