@@ -1,3 +1,12 @@
+import type { BaselineLimit } from './relative-limits.ts'
+
+/**
+ * A limit of a figure the baseline has too (`allocated`, `direct`, `peak`), as written: a size
+ * (`"200 kB"`), a share of the baseline's figure in the same check (`"2%"`), or both, where both must
+ * hold (`{ most: '600 kB', share: '2%' }`).
+ */
+export type LimitInput = number | string | { most?: number | string; share?: `${number}%` }
+
 /**
  * A budget as the user writes it, in `memory-budgets.json` (`defaults` or `budgets.<name>`) or as the
  * matcher's `overrides` argument. Sizes are bytes, or strings such as `"600 kB"` or `"1.5 MiB"`.
@@ -21,12 +30,22 @@ export interface BudgetInput {
    * @example { "TelemetryEvent": 0, "*": 50 }
    */
   objects?: Record<string, number>
-  /** Most extra bytes per cycle the candidate may allocate beyond the baseline, garbage included. */
-  allocated?: number | string
-  /** Most extra peak heap the candidate may reach beyond the baseline's in a typical cycle (per-cycle peaks, shifted). */
-  peak?: number | string
-  /** Most extra bytes per cycle the candidate may allocate in its own code (`sites.direct`). */
-  direct?: number | string
+  /**
+   * Most extra bytes per cycle the candidate may allocate beyond the baseline, garbage included; a
+   * share is of the baseline's own allocation per cycle.
+   * @example '200 kB' or '2%' or { most: '200 kB', share: '2%' }
+   */
+  allocated?: LimitInput
+  /**
+   * Most extra peak heap the candidate may reach beyond the baseline's in a typical cycle (per-cycle
+   * peaks, shifted); a share is of the baseline's typical cycle's peak.
+   */
+  peak?: LimitInput
+  /**
+   * Most extra bytes per cycle the candidate may allocate in its own code (`sites.direct`); a share is
+   * of the baseline's whole allocation per cycle.
+   */
+  direct?: LimitInput
   /** Which allocation sites are the feature's own code: globs relative to the project root. */
   sites?: { direct?: string[] }
 }
@@ -40,9 +59,9 @@ export interface BudgetEntry {
   domNodes?: number
   listeners?: number
   objects?: Record<string, number>
-  allocated?: number
-  peak?: number
-  direct?: number
+  allocated?: BaselineLimit
+  peak?: BaselineLimit
+  direct?: BaselineLimit
   sites?: { direct?: string[] }
 }
 
@@ -69,8 +88,9 @@ export interface ResolvedBudget {
   listeners?: number
   /** Absent when the budget sets no object limits. */
   objects?: Record<string, number>
-  allocated?: number
-  peak?: number
-  direct?: number
+  /** Bytes, or a share of the baseline's figure in the same check (judge.ts turns it into bytes). */
+  allocated?: BaselineLimit
+  peak?: BaselineLimit
+  direct?: BaselineLimit
   sites?: { direct?: string[] }
 }

@@ -1,5 +1,6 @@
 import type { CheckRecord } from '../reporting/check-record.ts'
 import { NOISE_FLOOR, objectCycles, type Finding, type Subject } from '../verdict/judge.ts'
+import { formatPercent, parseLimit, type BaselineLimit } from './relative-limits.ts'
 import { formatSize, parseSize } from './sizes.ts'
 
 /**
@@ -16,6 +17,9 @@ import { formatSize, parseSize } from './sizes.ts'
  * - `leak` is never written: a check that leaks (leaksNotRecorded) records nothing at all, since its
  *   other figures hold what leaked too, and growth that did not break the limit is not a leak;
  * - `cycles` and `warmup` are never touched: they are how to measure, not what was measured;
+ * - a limit written as a share of the baseline (`"2%"`, `{ most, share }`) stays one: when it broke,
+ *   the share is re-recorded as a share (the part that broke, the other kept as written), never
+ *   turned into bytes, since the team chose to scale with the baseline;
  * - a key that a check overrode in code (its limit differs from the file's) is not recorded from it.
  */
 
@@ -123,6 +127,8 @@ export interface Measured {
   value: number
   /** 95% half-width; 0 for figures from heap snapshots. */
   uncertainty: number
+  /** For a limit written as a share: the baseline's figure it was a share of, in this check. */
+  baseline?: number
 }
 
 /**
@@ -144,8 +150,8 @@ export interface KeyChange {
   path: [string] | [string, string]
   /** The value in the file before, as written there; absent when the key is new. */
   before?: unknown
-  /** The value to write: a size string such as "52 kB", or a count. */
-  after: string | number
+  /** The value to write: a size string such as "52 kB", a share such as "6.4%", a count, or `{ most, share }`. */
+  after: string | number | { most?: unknown; share?: unknown }
 }
 
 export interface EntryUpdate {
@@ -202,8 +208,16 @@ export function recordBudget({ name, records, entry, defaults = {}, headroom = D
   if (setsNone || retained.over) write(['retained'], current.retained, 'size', retained)
 
   for (const key of FINDING_SIZE_KEYS) {
-    const sized = findingNeeds(measured, key, effectiveSize(current[key] ?? defaults[key]))
-    if (sized.over) write([key], current[key], 'size', sized)
+    const raw = current[key] ?? defaults[key]
+    const written = writtenLimit(raw)
+    const sized = findingNeeds(measured, key, written)
+    if (!sized.over) continue
+    if (typeof written === 'object') {
+      const after = recordShare(raw, written, sized.needs, headroom)
+      if (after !== undefined) changes.push(current[key] === undefined ? { path: [key], after } : { path: [key], before: current[key], after })
+    } else {
+      write([key], current[key], 'size', sized)
+    }
   }
 
   const entryObjects = asObject(current.objects)
@@ -277,15 +291,61 @@ function retainedNeeds(records: readonly CheckRecord[], effective: number | unde
   return result
 }
 
-function findingNeeds(records: readonly CheckRecord[], key: Finding['key'], effective: number | undefined): Needs {
+function findingNeeds(records: readonly CheckRecord[], key: Finding['key'], written: BaselineLimit | undefined): Needs {
   const result: Needs = { needs: [], over: false }
   for (const record of records) {
     const finding = record.findings.find((f) => f.key === key)
-    if (!finding || finding.limit !== effective) continue // not measured, or overridden in code
-    result.needs.push({ value: finding.measured, uncertainty: finding.uncertainty })
+    if (!finding || !judgedBy(finding, written)) continue // not measured, or overridden in code
+    result.needs.push({ value: finding.measured, uncertainty: finding.uncertainty, ...(finding.relative && { baseline: finding.relative.baseline }) })
     result.over ||= finding.over
   }
   return result
+}
+
+/** Was this finding judged by the limit the file sets (not by one the check overrode in code)? */
+function judgedBy(finding: Finding, written: BaselineLimit | undefined): boolean {
+  if (written === undefined) return false
+  if (typeof written === 'number') return finding.relative === undefined && finding.limit === written
+  return finding.relative?.share === written.share && finding.relative.most === written.most
+}
+
+/**
+ * A broken limit written as a share, re-recorded as one. The part that broke (the share, or a `most`
+ * beside it; by the judge's rule, the figure less its uncertainty over it) is re-recorded: a share as
+ * the share that lets every check's figure and its headroom (recommend) through against that check's
+ * baseline, rounded up to 2 significant digits; a most as a size. A part that held is kept as written.
+ * Undefined when no share can allow the figure (a baseline that measured nothing: any share of it is
+ * 0 B), so that the limit is kept as written.
+ */
+function recordShare(raw: unknown, written: Exclude<BaselineLimit, number>, needs: readonly Measured[], headroom: HeadroomRule): KeyChange['after'] | undefined {
+  const parts = asObject(raw)
+  const broke = (limitOf: (need: Measured) => number) => needs.some((need) => need.value - need.uncertainty > limitOf(need))
+  let share = typeof raw === 'string' ? raw : parts.share
+  if (broke((need) => (written.share / 100) * Math.max(0, need.baseline ?? 0))) {
+    share = recordedPercent(Math.max(...needs.map((need) => (recommend(need, 'size', headroom) / (need.baseline ?? 0)) * 100)))
+    if (share === undefined) return undefined
+  }
+  if (written.most === undefined) return share as string
+  const most = broke(() => written.most!) ? formatSize(Math.max(...needs.map((need) => recommend(need, 'size', headroom)))) : parts.most
+  return { most, share }
+}
+
+/** A share to write: percent rounded up to 2 significant digits (`6.37` -> `"6.4%"`); undefined when not finite. */
+function recordedPercent(percent: number): string | undefined {
+  if (!Number.isFinite(percent)) return undefined
+  const digits = Math.floor(Math.log10(Math.max(percent, 1e-9))) + 1
+  const step = 10 ** (digits - 2)
+  return formatPercent(Math.ceil(Number((percent / step).toFixed(9))) * step)
+}
+
+/** A limit as the file writes it (size, share, or both), or undefined when it is none. */
+function writtenLimit(raw: unknown): BaselineLimit | undefined {
+  if (raw === undefined) return undefined
+  try {
+    return parseLimit(raw)
+  } catch {
+    return undefined // validated before recording; a bad value is re-recorded
+  }
 }
 
 function objectNeeds(records: readonly CheckRecord[], constructor: string, effective: number | undefined): Needs {

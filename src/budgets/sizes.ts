@@ -36,13 +36,13 @@ const BIT_UNIT = /^[kmg]?i?bits?$/i
  */
 export function parseSize(input: number | string): number {
   const bytes = typeof input === 'number' ? input : typeof input === 'string' ? bytesOf(input) : Number.NaN
-  if (!Number.isFinite(bytes) || bytes < 0) {
-    const hint = typeof input === 'string' && BIT_UNIT.test(SIZE_STRING.exec(input)?.[2] ?? '')
-      ? ': sizes are in bytes, not bits'
-      : ''
-    throw new RangeError(`expected ${SIZE_EXPECTED}, got ${showValue(input)}${hint}`)
-  }
+  if (!Number.isFinite(bytes) || bytes < 0) throw new RangeError(`expected ${SIZE_EXPECTED}, got ${showValue(input)}${bitsHint(input)}`)
   return Math.round(bytes) || 0 // `|| 0` turns -0 into 0
+}
+
+/** `: sizes are in bytes, not bits` for a size written in bits (`"8 Mbit"`), to follow a message; '' otherwise. */
+export function bitsHint(input: unknown): string {
+  return typeof input === 'string' && BIT_UNIT.test(SIZE_STRING.exec(input)?.[2] ?? '') ? ': sizes are in bytes, not bits' : ''
 }
 
 /** Bytes in a size string, or NaN when it is not one. */

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url'
 import { Ajv2020, type AnySchemaObject, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
 import type { BudgetEntry, BudgetFile } from './budget.ts'
 import { BudgetError, formatJsonPath, showValue, unknownKeyMessage, type BudgetProblem } from './budget-errors.ts'
-import { parseSize, SIZE_EXPECTED } from './sizes.ts'
+import { LIMIT_EXPECTED, parseLimit, parseShare, shareRefusal, isShare } from './relative-limits.ts'
+import { bitsHint, parseSize, SIZE_EXPECTED } from './sizes.ts'
 
 /**
  * Schema checks for budget files, overrides and matcher options, with ajv's errors turned into
@@ -21,7 +22,13 @@ interface Validators {
   entry: ValidateFunction
   leakOptions: ValidateFunction
   sizeSchema: AnySchemaObject
+  shareSchema: AnySchemaObject
+  /** The parts of `$defs.limit` errors point to: its object form, and its size-or-share form. */
+  limitObject: AnySchemaObject
+  limitScalar: AnySchemaObject
   sizeKeys: ReadonlySet<string>
+  /** Keys whose value is a size or a share of the baseline's figure (relative-limits.ts). */
+  limitKeys: ReadonlySet<string>
 }
 
 let validators: Validators | undefined
@@ -51,8 +58,12 @@ function getValidators(): Validators {
     entry: ajv.getSchema('budget#/$defs/entry')!,
     leakOptions: ajv.compile(leakOptions),
     sizeSchema: schema.$defs.size,
-    // Keys whose value is a size, so that keys added to the schema later convert without code here.
+    shareSchema: schema.$defs.share,
+    limitObject: schema.$defs.limit.then,
+    limitScalar: schema.$defs.limit.else,
+    // Keys whose value is a size (or a limit), so that keys added to the schema later convert without code here.
     sizeKeys: new Set(Object.keys(entry.properties).filter((k) => entry.properties[k].$ref === '#/$defs/size')),
+    limitKeys: new Set(Object.keys(entry.properties).filter((k) => entry.properties[k].$ref === '#/$defs/limit')),
   }
   return validators
 }
@@ -97,10 +108,10 @@ function withoutUndefined(data: unknown): unknown {
 }
 
 function toEntry(raw: Record<string, unknown>): BudgetEntry {
-  const { sizeKeys } = getValidators()
-  return Object.fromEntries(
-    Object.entries(raw).map(([key, value]) => [key, sizeKeys.has(key) ? parseSize(value as number | string) : value]),
-  )
+  const { sizeKeys, limitKeys } = getValidators()
+  const convert = (key: string, value: unknown): unknown =>
+    sizeKeys.has(key) ? parseSize(value as number | string) : limitKeys.has(key) ? parseLimit(value) : value
+  return Object.fromEntries(Object.entries(raw).map(([key, value]) => [key, convert(key, value)]))
 }
 
 /** Problems found by `validate`, one per place, in the order they appear in the data. */
@@ -112,6 +123,8 @@ function check(validate: ValidateFunction, data: unknown, root: string): BudgetP
   const where = (pointer: string) => formatJsonPath(segments(pointer, data), root)
   for (const error of errors) {
     const { instancePath, keyword, params } = error
+    // A limit's `if` (is it the object form?) failing says only that its `then` did: that one speaks.
+    if (keyword === 'if') continue
     if (keyword === 'additionalProperties') {
       const at = `${instancePath}/${escapeKey(params.additionalProperty)}`
       const known = Object.keys(error.parentSchema?.properties ?? {})
@@ -128,7 +141,8 @@ function check(validate: ValidateFunction, data: unknown, root: string): BudgetP
       // branch of a size's anyOf): the message comes from the schema at that place, not from one error.
       placed.add(instancePath)
       const here = errors.filter((e) => e.instancePath === instancePath)
-      problems.push({ code: 'invalid', jsonPath: where(instancePath), message: valueMessage(here, valueAt(data, instancePath)), at: instancePath })
+      const message = valueMessage(here, valueAt(data, instancePath), keyOf(instancePath, data))
+      problems.push({ code: 'invalid', jsonPath: where(instancePath), message, at: instancePath })
     }
   }
   const order = documentOrder(data)
@@ -138,8 +152,26 @@ function check(validate: ValidateFunction, data: unknown, root: string): BudgetP
     .map(({ problem }) => problem)
 }
 
-function valueMessage(errors: ErrorObject[], value: unknown): string {
-  if (errors.some((e) => e.parentSchema === getValidators().sizeSchema)) {
+function valueMessage(errors: ErrorObject[], value: unknown, key: string): string {
+  const { sizeSchema, shareSchema, limitObject, limitScalar } = getValidators()
+  const from = (schema: AnySchemaObject) => errors.some((e) => e.parentSchema === schema)
+  if (from(limitScalar)) {
+    // 1.5: a size, but not a whole number of bytes. Anything else is none of the forms (a negative
+    // number or share, "1e3 kB", "8 Mbit", true).
+    if (typeof value === 'number' && value >= 0) return `expected a whole number of bytes, a string such as "1.5 kB", or a share such as "2%", got ${showValue(value)}`
+    return `expected ${LIMIT_EXPECTED}, got ${showValue(value)}${bitsHint(value)}`
+  }
+  if (from(limitObject)) return `expected "most", "share" or both, such as { "most": "600 kB", "share": "2%" }, got ${showValue(value)}`
+  if (from(shareSchema)) {
+    try {
+      parseShare(value)
+    } catch (error) {
+      return (error as Error).message
+    }
+  }
+  const refusal = isShare(value) ? shareRefusal(key) : undefined
+  if (from(sizeSchema)) {
+    if (refusal !== undefined) return `expected ${SIZE_EXPECTED}, got ${showValue(value)}: ${refusal}`
     if (typeof value !== 'string' && typeof value !== 'number') return `expected ${SIZE_EXPECTED}, got ${showValue(value)}`
     try {
       parseSize(value)
@@ -149,7 +181,7 @@ function valueMessage(errors: ErrorObject[], value: unknown): string {
     return `expected a whole number of bytes, or a string such as "1.5 kB", got ${showValue(value)}`
   }
   const outermost = errors.reduce((a, b) => (b.schemaPath.length < a.schemaPath.length ? b : a))
-  return `expected ${describe(outermost.parentSchema)}, got ${showValue(value)}`
+  return `expected ${describe(outermost.parentSchema)}, got ${showValue(value)}${refusal === undefined ? '' : `: ${refusal}`}`
 }
 
 /** What a schema asks for, in words: "an integer from 5 to 1000", "an object such as {...}". */
@@ -173,6 +205,13 @@ function segments(pointer: string, data: unknown): Array<string | number> {
     node = (node as Record<string, unknown> | undefined)?.[key]
   }
   return out
+}
+
+/** The entry key a value belongs to: `retained` for `/budgets/x/retained`, `objects` for `/budgets/x/objects/Event`. */
+function keyOf(pointer: string, data: unknown): string {
+  const path = segments(pointer, data)
+  const parent = path.at(-2)
+  return parent === 'objects' ? parent : String(path.at(-1) ?? '')
 }
 
 function valueAt(data: unknown, pointer: string): unknown {

@@ -66,12 +66,13 @@ function applyToEntry(editor: TextEditor, entry: ObjectSpan, update: EntryUpdate
   for (const change of update.changes) {
     if (change.path.length === 2) {
       const [key, inner] = change.path
-      nested.set(key, [...(nested.get(key) ?? []), [inner, change.after]])
+      nested.set(key, [...(nested.get(key) ?? []), [inner, change.after as string | number]]) // a count under objects
       continue
     }
+    // inlineJson: a relative limit's { most, share } as a person writes it on one line.
     const member = memberOf(entry, change.path[0])
-    if (member) editor.replace(member.value, JSON.stringify(change.after))
-    else added.push([change.path[0], JSON.stringify(change.after)])
+    if (member) editor.replace(member.value, inlineJson(change.after))
+    else added.push([change.path[0], inlineJson(change.after)])
   }
   for (const [key, values] of nested) {
     const member = memberOf(entry, key)

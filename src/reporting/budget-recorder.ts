@@ -4,7 +4,7 @@ import { allowanceText, describeLeak } from '../budgets/leaks-not-recorded.ts'
 import { DEFAULT_HEADROOM, recordBudget, type EntryUpdate, type HeadroomRule, type KeyChange } from '../budgets/record-budget.ts'
 import { formatSize } from '../budgets/sizes.ts'
 import type { RecordingDecision } from '../budgets/update-mode.ts'
-import { updateBudgetFile, type BudgetFileWrite } from '../budgets/write-budget-file.ts'
+import { inlineJson, updateBudgetFile, type BudgetFileWrite } from '../budgets/write-budget-file.ts'
 import type { CheckRecord } from './check-record.ts'
 import { collectRows, countedRows } from './check-rows.ts'
 import { pluginOutput } from './plugin-output.ts'
@@ -133,7 +133,8 @@ function changeText({ path: keys, before, after }: KeyChange): string {
   const key = keys.join('.')
   const show = (value: unknown) => {
     if (keys.length === 2) return String(value) // a count of objects
-    const size = typeof value === 'number' ? formatSize(value) : String(value)
+    // A relative limit with a most shows as written: { "most": "600 kB", "share": "6.4%" }.
+    const size = typeof value === 'number' ? formatSize(value) : typeof value === 'object' && value !== null ? inlineJson(value) : String(value)
     return key === 'leak' ? `${size}/cycle` : size
   }
   return before === undefined ? `${key} ${show(after)}` : `${key} ${show(before)} -> ${show(after)}`

@@ -1,6 +1,6 @@
 import { formatRate, formatSignedSize, formatSize } from '../budgets/sizes.ts'
 import { objectCycles, type Finding } from '../verdict/judge.ts'
-import { EXCUSES } from '../verdict/format-verdict.ts'
+import { EXCUSES, limitText, ofBaseline } from '../verdict/format-verdict.ts'
 import type { VariantRecord } from './check-record.ts'
 import { headline as runHeadline } from './check-rows.ts'
 import type { MemoryReport, ReportCheck, ReportEnvironment } from './report-model.ts'
@@ -222,7 +222,7 @@ function figuresTable(check: ReportCheck): string {
       formatRate(volume.baseline),
       formatRate(volume.candidate),
       emphasise(`${formatSignedSize(volume.extra)}/cycle`, findingOf(check, 'allocated')?.over),
-      limits.allocated === undefined ? '–' : formatRate(limits.allocated),
+      limitCell(findingOf(check, 'allocated'), formatRate),
       verdictOf(['allocated']),
     ]))
     if (peak) lines.push(row([
@@ -230,11 +230,16 @@ function figuresTable(check: ReportCheck): string {
       formatSize(peak.baseline),
       formatSize(peak.candidate),
       emphasise(`${formatSignedSize(peak.extra)}${peak.extra > peak.low ? ` ±${formatSize(peak.extra - peak.low)}` : ''}`, findingOf(check, 'peak')?.over),
-      limits.peak === undefined ? '–' : formatSize(limits.peak),
+      limitCell(findingOf(check, 'peak'), formatSize),
       verdictOf(['peak']),
     ]))
   }
   return lines.join('\n')
+}
+
+/** A limit in the figures table: as written, with what a share came to (`2% (2.04 kB/cycle)`); '–' when none was set. */
+function limitCell(finding: Finding | undefined, format: (bytes: number) => string): string {
+  return finding === undefined ? '–' : limitText(finding, format)
 }
 
 function chartAlt(check: ReportCheck): string {
@@ -268,9 +273,9 @@ function findingText(finding: Finding, cycles: number): string {
       return `${subject} keeps ${cell(finding.group?.name ?? 'objects')} every cycle (${finding.measured}, ${perCycle} per cycle, ${formatSize(finding.group?.bytes ?? 0)})`
     }
     case 'allocated':
-      return `${subject} allocates ${formatSignedSize(finding.measured)}/cycle more than the baseline${plusMinus(formatSize(finding.uncertainty))}; limit ${formatRate(finding.limit)}`
+      return `${subject} allocates ${formatSignedSize(finding.measured)}/cycle more than the baseline${ofBaseline(finding, formatRate)}${plusMinus(formatSize(finding.uncertainty))}; limit ${limitText(finding, formatRate)}`
     case 'direct':
-      return `${subject} allocates ${formatSignedSize(finding.measured)}/cycle more in its own files${plusMinus(formatSize(finding.uncertainty))}; limit ${formatRate(finding.limit)}`
+      return `${subject} allocates ${formatSignedSize(finding.measured)}/cycle more in its own files${ofBaseline(finding, formatRate)}${plusMinus(formatSize(finding.uncertainty))}; limit ${limitText(finding, formatRate)}`
     case 'collectionLeak': {
       const c = finding.collection!
       const perCycle = (finding.measured / cycles).toFixed(1).replace(/\.0$/, '')
@@ -285,7 +290,7 @@ function findingText(finding: Finding, cycles: number): string {
       return `${subject}'s ${name} ${to - from >= 0 ? '+' : ''}${to - from} (${perCycle} per cycle, ${from} to ${to})${unsteady}${limit}`
     }
     case 'peak':
-      return `${subject}'s heap peaks ${formatSignedSize(finding.measured)} higher than the baseline's in a typical cycle${plusMinus(formatSize(finding.uncertainty))}; limit ${formatSize(finding.limit)}`
+      return `${subject}'s heap peaks ${formatSignedSize(finding.measured)} higher than the baseline's in a typical cycle${ofBaseline(finding, formatSize)}${plusMinus(formatSize(finding.uncertainty))}; limit ${limitText(finding, formatSize)}`
   }
 }
 

@@ -2,6 +2,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { isCI } from '../budgets/update-mode.ts'
 import type { Finding } from '../verdict/judge.ts'
+import type { ShareOfBaseline } from '../verdict/relative-limit.ts'
 import { verdictOf, type CheckAttempt, type CheckCut, type CheckRecord, type CheckVerdict, type SiteRecord, type VariantRecord } from './check-record.ts'
 import { countedRows, countRows, type RunCounts, type SummaryRow } from './check-rows.ts'
 
@@ -126,6 +127,12 @@ export interface ReportLimits {
   direct?: number
   /** Extra peak heap. */
   peak?: number
+  /**
+   * The limits above that were written as a share of the baseline's figure in the same check
+   * (`"allocated": "2%"`): the share in percent, the baseline's figure, and a size written beside it.
+   * The figure above is what the share came to in bytes for this check.
+   */
+  shares?: Partial<Record<'allocated' | 'direct' | 'peak', ShareOfBaseline>>
 }
 
 /**
@@ -243,7 +250,10 @@ function limitsOf(findings: readonly Finding[]): ReportLimits {
     if (finding.key === 'retained') limits.retained = finding.limit
     else if (finding.key === 'leak') limits.leak = finding.limit
     else if (finding.key === 'objects' && finding.group) (limits.objects ??= {})[finding.group.name] = finding.limit
-    else if (finding.key === 'allocated' || finding.key === 'direct' || finding.key === 'peak') limits[finding.key] = finding.limit
+    else if (finding.key === 'allocated' || finding.key === 'direct' || finding.key === 'peak') {
+      limits[finding.key] = finding.limit
+      if (finding.relative) (limits.shares ??= {})[finding.key] = finding.relative
+    }
   }
   return limits
 }

@@ -1,4 +1,5 @@
 import type { ResolvedBudget } from '../budgets/budget.ts'
+import { formatPercent } from '../budgets/relative-limits.ts'
 import { formatRate, formatSignedSize, formatSize } from '../budgets/sizes.ts'
 import type { BudgetMeasurement, LeakMeasurement } from '../engine/measure.ts'
 import type { ExplainedGroup } from '../engine/snapshots/analyse.ts'
@@ -110,12 +111,37 @@ function overLines(finding: Finding, cycles: number, root?: string): string[] {
     case 'countLeak':
       return [`  growing   ${countFigures(finding)}${finding.limit > 0 ? ` > ${countRate(finding.limit)}` : ''}`]
     case 'allocated':
-      return [`  allocated ${formatSignedRate(measured)} > ${formatRate(limit)}  (${formatSignedSize(measured - limit)}, ±${formatSize(uncertainty)})`]
+      return [`  allocated ${formatSignedRate(measured)}${ofBaseline(finding, formatRate)} > ${limitText(finding, formatRate)}  (${formatSignedSize(measured - limit)}, ±${formatSize(uncertainty)})`]
     case 'direct':
-      return [`  direct    ${formatSignedRate(measured)} in sites.direct > ${formatRate(limit)}  (${formatSignedSize(measured - limit)}, ±${formatSize(uncertainty)})`]
+      return [`  direct    ${formatSignedRate(measured)} in sites.direct${ofBaseline(finding, formatRate)} > ${limitText(finding, formatRate)}  (${formatSignedSize(measured - limit)}, ±${formatSize(uncertainty)})`]
     case 'peak':
-      return [`  peak      ${formatSignedSize(measured)} a cycle > ${formatSize(limit)}  (${formatSignedSize(measured - limit)}, ±${formatSize(uncertainty)})`]
+      return [`  peak      ${formatSignedSize(measured)} a cycle${ofBaseline(finding, formatSize)} > ${limitText(finding, formatSize)}  (${formatSignedSize(measured - limit)}, ±${formatSize(uncertainty)})`]
   }
+}
+
+/**
+ * A limit as written, with what it came to for a share: `100 kB/cycle`, `2% (2.04 kB/cycle)`; with a
+ * size beside the share, the one that decided first: `2% (2.04 kB/cycle; most 600 kB/cycle)`,
+ * `600 kB/cycle (most; 2% is 1.2 MB/cycle)`.
+ */
+export function limitText(finding: Finding, format: (bytes: number) => string): string {
+  const { relative, limit } = finding
+  if (!relative) return format(limit)
+  const share = formatPercent(relative.share)
+  if (relative.most === undefined) return `${share} (${format(limit)})`
+  const ofBaseline = (relative.share / 100) * Math.max(0, relative.baseline)
+  return relative.most < ofBaseline
+    ? `${format(relative.most)} (most; ${share} is ${format(ofBaseline)})`
+    : `${share} (${format(limit)}; most ${format(relative.most)})`
+}
+
+/** For a limit written as a share: the measured extra as a share of the baseline's figure, ` (+5.0% of the baseline's 102 kB/cycle)`. */
+export function ofBaseline(finding: Finding, format: (bytes: number) => string): string {
+  const { relative, measured } = finding
+  if (!relative) return ''
+  if (!(relative.baseline > 0)) return ` (the baseline's ${format(relative.baseline)})`
+  const percent = (measured / relative.baseline) * 100
+  return ` (${percent >= 0 ? '+' : ''}${percent.toFixed(1)}% of the baseline's ${format(relative.baseline)})`
 }
 
 /**
@@ -204,11 +230,11 @@ function withinLine(finding: Finding, cycles: number): string {
       return `  within    leak of ${finding.subject} ${formatRate(measured)} (±${formatRate(uncertainty)}), limit ${formatRate(limit)}${excuse}`
     }
     case 'allocated':
-      return `  within    allocated ${formatSignedRate(measured)} (±${formatSize(uncertainty)}), limit ${formatRate(limit)}`
+      return `  within    allocated ${formatSignedRate(measured)}${ofBaseline(finding, formatRate)} (±${formatSize(uncertainty)}), limit ${limitText(finding, formatRate)}`
     case 'direct':
-      return `  within    direct ${formatSignedRate(measured)} (±${formatSize(uncertainty)}), limit ${formatRate(limit)}`
+      return `  within    direct ${formatSignedRate(measured)}${ofBaseline(finding, formatRate)} (±${formatSize(uncertainty)}), limit ${limitText(finding, formatRate)}`
     case 'peak':
-      return `  within    peak ${formatSignedSize(measured)} a cycle (±${formatSize(uncertainty)}), limit ${formatSize(limit)}`
+      return `  within    peak ${formatSignedSize(measured)} a cycle${ofBaseline(finding, formatSize)} (±${formatSize(uncertainty)}), limit ${limitText(finding, formatSize)}`
     case 'collectionLeak':
       return `  within    growing ${collectionFigures(finding, cycles)}: ${ENTRY_BYTES[finding.collection!.kind]} B an entry or more, limit ${formatRate(limit)}`
     case 'countLeak':

@@ -8,6 +8,7 @@ import type { AllocationMeasurement, DirectSplit, ExtraSite } from '../engine/al
 import type { ExplainedGroup, PhaseAnalysis } from '../engine/snapshots/analyse.ts'
 import type { GrownCollection } from '../engine/collection-census.ts'
 import type { GrowingCollection } from '../engine/snapshots/growing-collections.ts'
+import { limitInBytes, type ShareOfBaseline } from './relative-limit.ts'
 
 /** Which series a finding is about: the budget's two variants, or toLeakMemory's single block. */
 export type Subject = 'baseline' | 'candidate' | 'block'
@@ -67,6 +68,12 @@ export interface Finding {
    * - one-off objects: heap snapshots of the same cycles found no object of any name kept twice.
    */
   excused?: 'unsteady' | 'noise floor' | 'no objects' | 'one-off objects'
+  /**
+   * For allocated, direct and peak limits written as a share of the baseline's figure (`"2%"`): the
+   * share, the baseline's figure it is of, and the size written beside it; `limit` is then what they
+   * came to in bytes for this check.
+   */
+  relative?: ShareOfBaseline
 }
 
 /** What the allocation pass measured, with the candidate's extra split by the budget's `sites.direct`. */
@@ -246,26 +253,32 @@ function countLeakFindings(subject: Subject, counts: Record<string, CountGrowth>
 /**
  * `allocated` and `direct` fail only when the extra is over the limit by more than the sampling
  * error (95%); `peak` only when its whole 95% interval is, the cycle-to-cycle spread of what garbage
- * each GC caught being its noise (see AllocationMeasurement.extraPeak).
+ * each GC caught being its noise (see AllocationMeasurement.extraPeak). A limit written as a share is
+ * of the baseline's own figure in this pass (limitInBytes): its allocation per cycle for `allocated`
+ * and `direct` (the feature's own code against all the work does), its typical cycle's peak for `peak`.
  */
 function allocationFindings(budget: ResolvedBudget, { measurement, direct }: AllocationEvidence): Finding[] {
   const findings: Finding[] = []
   const sampling = Z_95 * Math.hypot(measurement.baseline.samplingError, measurement.candidate.samplingError)
+  const volume = measurement.baseline.bytesPerCycle
   if (budget.allocated !== undefined) {
     const measured = measurement.extraBytesPerCycle
-    findings.push({ key: 'allocated', subject: 'candidate', measured, limit: budget.allocated, uncertainty: sampling, over: measured - sampling > budget.allocated })
+    const { bytes: limit, relative } = limitInBytes(budget.allocated, volume)
+    findings.push({ key: 'allocated', subject: 'candidate', measured, limit, uncertainty: sampling, over: measured - sampling > limit, ...(relative && { relative }) })
   }
   if (budget.direct !== undefined && direct) {
     const measured = direct.direct.bytesPerCycle
     const error = Z_95 * Math.hypot(...direct.direct.sites.map((site) => site.samplingError ?? 0))
-    findings.push({ key: 'direct', subject: 'candidate', measured, limit: budget.direct, uncertainty: error, over: measured - error > budget.direct })
+    const { bytes: limit, relative } = limitInBytes(budget.direct, volume)
+    findings.push({ key: 'direct', subject: 'candidate', measured, limit, uncertainty: error, over: measured - error > limit, ...(relative && { relative }) })
   }
   // Where heights are not seen (a browser page) a `peak` limit is refused before the check runs.
   const { extraPeak: measured, extraPeakRange } = measurement
   if (budget.peak !== undefined && measured !== undefined && extraPeakRange) {
     // The interval need not be symmetric: the ± shown is the side that decides.
     const uncertainty = measured - extraPeakRange.low
-    findings.push({ key: 'peak', subject: 'candidate', measured, limit: budget.peak, uncertainty, over: extraPeakRange.low > budget.peak })
+    const { bytes: limit, relative } = limitInBytes(budget.peak, measurement.baseline.cyclePeak)
+    findings.push({ key: 'peak', subject: 'candidate', measured, limit, uncertainty, over: extraPeakRange.low > limit, ...(relative && { relative }) })
   }
   return findings
 }

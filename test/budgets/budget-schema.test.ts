@@ -39,6 +39,20 @@ describe('budget.schema.json', () => {
     expect(ajv.validate('budget#/$defs/entry', schema.$defs.entry.examples[0])).toBe(true)
   })
 
+  test('takes shares of the baseline for allocated, direct and peak only', () => {
+    const ajv = strictAjv()
+    ajv.addSchema(schema, 'budget')
+    const entry = (value: unknown) => ajv.validate('budget#/$defs/entry', value)
+    expect(entry(schema.$defs.entry.examples[1])).toBe(true)
+    expect(entry({ allocated: '2%', direct: { share: '1%' }, peak: { most: '2 MB', share: '10 %' } })).toBe(true)
+    expect(entry({ retained: '2%' })).toBe(false)
+    expect(entry({ leak: '1%' })).toBe(false)
+    expect(entry({ objects: { Event: '2%' } })).toBe(false)
+    expect(entry({ allocated: {} })).toBe(false)
+    expect(entry({ allocated: { share: 2 } })).toBe(false)
+    expect(entry({ allocated: '-2%' })).toBe(false)
+  })
+
   test('states the same bounds and defaults as src/budgets/defaults.ts', () => {
     const { cycles, warmup, leak } = schema.$defs.entry.properties
     expect([cycles.minimum, cycles.maximum, cycles.default]).toEqual([MIN_CYCLES, MAX_CYCLES, DEFAULT_CYCLES])

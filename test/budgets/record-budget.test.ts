@@ -137,6 +137,62 @@ describe('recordBudget: what is missing or failed is recorded, what passed stays
     expect(update.changes).toEqual([{ path: ['allocated'], before: '200 kB', after: '320 kB' }])
   })
 
+  describe('a limit written as a share of the baseline', () => {
+    /** A check whose candidate allocated `measured` more a cycle than a baseline of `baseline`, judged by `relative`. */
+    const allocatedCheck = (measured: number, relative: { share: number; most?: number }, baseline = 1_000_000) => {
+      const limit = Math.min(relative.most ?? Infinity, (relative.share / 100) * baseline)
+      return budgetCheck({
+        retainedLimit: 52_000,
+        extraFindings: [{ key: 'allocated', subject: 'candidate', measured, limit, uncertainty: 4000, over: measured - 4000 > limit, relative: { ...relative, baseline } }],
+      })
+    }
+
+    test('that held is kept as written, neither dropped nor turned into bytes', () => {
+      const update = recordBudget({ name: 'telemetry', records: [allocatedCheck(50_000, { share: 10 })], entry: { retained: '52 kB', allocated: '10%' } })
+      expect(update).toEqual(UNCHANGED)
+    })
+
+    test('that broke is re-recorded as a share: measured + headroom, over the baseline, 2 digits rounded up', () => {
+      // 50 kB + 25% = 62.5 kB -> 63 kB of a 1 MB baseline: 6.3%.
+      const update = recordBudget({ name: 'telemetry', records: [allocatedCheck(50_000, { share: 2 })], entry: { retained: '52 kB', allocated: '2%' } })
+      expect(update.changes).toEqual([{ path: ['allocated'], before: '2%', after: '6.3%' }])
+    })
+
+    test('with a most: the part that broke is re-recorded, the part that held kept as written', () => {
+      const entry = (allocated: unknown) => ({ retained: '52 kB', allocated })
+      const shareBroke = recordBudget({ name: 'telemetry', records: [allocatedCheck(50_000, { share: 2, most: 600_000 })], entry: entry({ most: '600 kB', share: '2%' }) })
+      expect(shareBroke.changes).toEqual([{ path: ['allocated'], before: { most: '600 kB', share: '2%' }, after: { most: '600 kB', share: '6.3%' } }])
+      const mostBroke = recordBudget({ name: 'telemetry', records: [allocatedCheck(50_000, { share: 10, most: 20_000 })], entry: entry({ most: '20 kB', share: '10%' }) })
+      expect(mostBroke.changes).toEqual([{ path: ['allocated'], before: { most: '20 kB', share: '10%' }, after: { most: '63 kB', share: '10%' } }])
+    })
+
+    test('from defaults, is written whole into the entry, so that the entry keeps both parts', () => {
+      const update = recordBudget({
+        name: 'telemetry', records: [allocatedCheck(50_000, { share: 2, most: 600_000 })], entry: { retained: '52 kB' }, defaults: { allocated: { most: '600 kB', share: '2%' } },
+      })
+      expect(update.changes).toEqual([{ path: ['allocated'], after: { most: '600 kB', share: '6.3%' } }])
+    })
+
+    test('takes the share every check of the budget needs, each against its own baseline', () => {
+      const records = [allocatedCheck(50_000, { share: 2 }), allocatedCheck(50_000, { share: 2 }, 500_000)]
+      expect(recordBudget({ name: 'telemetry', records, entry: { retained: '52 kB', allocated: '2%' } }).changes).toEqual([{ path: ['allocated'], before: '2%', after: '13%' }])
+    })
+
+    test('overridden in code is not recorded: the file says another limit', () => {
+      expect(recordBudget({ name: 'telemetry', records: [allocatedCheck(50_000, { share: 2 })], entry: { retained: '52 kB', allocated: '5%' } })).toEqual(UNCHANGED)
+      expect(recordBudget({ name: 'telemetry', records: [allocatedCheck(50_000, { share: 2 })], entry: { retained: '52 kB', allocated: '20 kB' } })).toEqual(UNCHANGED)
+    })
+
+    test('of a baseline that measured nothing is kept as written: no share of 0 B allows anything', () => {
+      expect(recordBudget({ name: 'telemetry', records: [allocatedCheck(50_000, { share: 2 }, 0)], entry: { retained: '52 kB', allocated: '2%' } })).toEqual(UNCHANGED)
+    })
+
+    test('a size that broke where the file writes a size stays a size', () => {
+      const record = budgetCheck({ retainedLimit: 52_000, extraFindings: [{ key: 'allocated', subject: 'candidate', measured: 50_000, limit: 20_000, uncertainty: 4000, over: true }] })
+      expect(recordBudget({ name: 'telemetry', records: [record], entry: { retained: '52 kB', allocated: '20 kB' } }).changes).toEqual([{ path: ['allocated'], before: '20 kB', after: '63 kB' }])
+    })
+  })
+
   test('an entry that budgets something else only is not given retained', () => {
     expect(recordBudget({ name: 'telemetry', records: [budgetCheck()], entry: { allocated: '1 MB' } })).toEqual(UNCHANGED)
   })

@@ -5,6 +5,7 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { BudgetError } from '../../src/budgets/budget-errors.ts'
 import type { EntryUpdate } from '../../src/budgets/record-budget.ts'
+import { validateBudgetFile } from '../../src/budgets/validate-budget.ts'
 import { inlineJson, mergeBudgetText, updateBudgetFile, writeFileAtomic } from '../../src/budgets/write-budget-file.ts'
 
 const FILE = `{
@@ -57,6 +58,37 @@ describe('mergeBudgetText', () => {
       '    "alpha":   {"retained":"16 kB"}\n',
       '    "alpha":   {"retained":"16 kB"},\n    "new-one": { "retained": "4 kB" },\n    "two": { "retained": "9 kB", "leak": "110 B" }\n',
     ))
+  })
+
+  test("writes relative limits as a person would, and leaves the other budgets' relative limits byte for byte", () => {
+    const file = `{
+  "budgets": {
+    "a": { "allocated": "2%", "peak": { "most": "2 MB", "share": "10%" } },
+    "b": { "allocated": { "most": "600 kB", "share": "2%" }, "direct": "1%" },
+    "c": { "retained": "4 kB" }
+  }
+}
+`
+    const text = mergeBudgetText(file, [
+      changed('a', [{ path: ['allocated'], before: '2%', after: '6.3%' }]),
+      changed('b', [{ path: ['allocated'], before: { most: '600 kB', share: '2%' }, after: { most: '600 kB', share: '6.3%' } }]),
+      changed('c', [{ path: ['peak'], after: { most: '1 MB', share: '5%' } }]),
+    ])
+    expect(text).toBe(`{
+  "budgets": {
+    "a": { "allocated": "6.3%", "peak": { "most": "2 MB", "share": "10%" } },
+    "b": { "allocated": { "most": "600 kB", "share": "6.3%" }, "direct": "1%" },
+    "c": { "retained": "4 kB", "peak": { "most": "1 MB", "share": "5%" } }
+  }
+}
+`)
+    // What it wrote reads back as the limits it meant.
+    const parsed = JSON.parse(text)
+    expect(validateBudgetFile(parsed, '/p/b.json').budgets).toEqual({
+      a: { allocated: { share: 6.3 }, peak: { share: 10, most: 2_000_000 } },
+      b: { allocated: { share: 6.3, most: 600_000 }, direct: { share: 1 } },
+      c: { retained: 4000, peak: { share: 5, most: 1_000_000 } },
+    })
   })
 
   test('a new budget with nothing recorded is written empty, so that it exists', () => {

@@ -45,6 +45,7 @@ interface Case {
 /** The repository's own CI may set CI: recording runs must not inherit it. */
 const LOCAL = { CI: undefined }
 const SIZE = 'a size such as 600 kB, 1.5 MiB or 512 (bytes)'
+const LIMIT = `${SIZE}, a share of the baseline's figure such as "2%", or both as { "most": "600 kB", "share": "2%" }`
 const SCHEMA_TIP = 'Add "$schema": "./node_modules/vitest-memory-budget/budget.schema.json" to the file so that your editor checks it as you type.'
 const TIMED_OUT = (ms: number, call: string, where: string) =>
   new RegExp(
@@ -138,8 +139,23 @@ const CASES: Case[] = [
       CHECK +
       `  budgets.tiny.retained: expected ${SIZE}, got "12 parsecs"\n` +
       `  budgets.tiny.leak: expected ${SIZE}, got "8 Mbit": sizes are in bytes, not bits\n` +
-      `  budgets.tiny.peak: expected ${SIZE}, got "1e3 kB"\n` +
-      '  budgets.tiny.allocated: expected a whole number of bytes, or a string such as "1.5 kB", got 1.5\n' +
+      `  budgets.tiny.peak: expected ${LIMIT}, got "1e3 kB"\n` +
+      '  budgets.tiny.allocated: expected a whole number of bytes, a string such as "1.5 kB", or a share such as "2%", got 1.5\n' +
+      SCHEMA_TIP,
+    after: 'unchanged',
+  },
+  {
+    name: 'relative limits where they do not belong, and malformed ones',
+    setup: file('{ "budgets": { "tiny": { "retained": "2%", "allocated": "2 percent", "peak": { "share": "10" }, "direct": {}, "objects": { "Event": "1%" } } } }\n'),
+    body: 'budget check',
+    state: 'failed',
+    message: () =>
+      CHECK +
+      `  budgets.tiny.retained: expected ${SIZE}, got "2%": retained takes no share, being already the candidate's extra over the baseline (whose own heap is the whole worker's); shares are for allocated, direct and peak\n` +
+      `  budgets.tiny.allocated: expected ${LIMIT}, got "2 percent"\n` +
+      `  budgets.tiny.peak.share: expected a share of the baseline's figure such as "2%", got "10"\n` +
+      '  budgets.tiny.direct: expected "most", "share" or both, such as { "most": "600 kB", "share": "2%" }, got {}\n' +
+      '  budgets.tiny.objects.Event: expected a non-negative integer, got "1%": object counts take no share; shares are for allocated, direct and peak\n' +
       SCHEMA_TIP,
     after: 'unchanged',
   },

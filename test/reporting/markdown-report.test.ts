@@ -128,6 +128,41 @@ describe('renderMarkdown', () => {
     )
   })
 
+  test('a limit written as a share shows the share, what it came to, and the extra as a share of the baseline', () => {
+    const allocations: NonNullable<CheckRecord['allocations']> = {
+      baseline: { bytesPerCycle: 1_000_000, peak: 12_000_000, peakAboveStart: 1_200_000, cyclePeak: 1_000_000 },
+      candidate: { bytesPerCycle: 1_050_000, peak: 12_100_000, peakAboveStart: 1_300_000, cyclePeak: 1_100_000 },
+      extraBytesPerCycle: 50_000,
+      extraPeak: 100_000,
+      extraPeakRange: { low: 90_000, high: 110_000 },
+      sites: [],
+      samplingInterval: 512,
+      durationMs: 300,
+    }
+    const record = budgetCheck({
+      retainedLimit: 600_000,
+      extraFindings: [
+        { key: 'allocated', subject: 'candidate', measured: 50_000, limit: 20_000, uncertainty: 4000, over: true, relative: { share: 2, baseline: 1_000_000 } },
+        { key: 'peak', subject: 'candidate', measured: 100_000, limit: 150_000, uncertainty: 10_000, over: false, relative: { share: 20, baseline: 1_000_000, most: 150_000 } },
+      ],
+    })
+    const report = buildReport([{ ...telemetry, record: { ...record, allocations } }], context)
+    expect(report.checks[0]!.limits).toEqual({
+      retained: 600_000,
+      leak: 0,
+      allocated: 20_000,
+      peak: 150_000,
+      shares: { allocated: { share: 2, baseline: 1_000_000 }, peak: { share: 20, baseline: 1_000_000, most: 150_000 } },
+    })
+    const markdown = renderMarkdown(report)
+    expect(markdown).toContain(
+      '| allocated per cycle (garbage included) | 1 MB/cycle | 1.05 MB/cycle | **+50 kB/cycle** | 2% (20 kB/cycle) | **over** |\n' +
+        '| peak heap in a cycle (median) | 1 MB | 1.1 MB | +100 kB ±10 kB | 150 kB (most; 20% is 200 kB) | within |\n',
+    )
+    expect(markdown).toContain("- **over**: candidate allocates +50 kB/cycle more than the baseline (+5.0% of the baseline's 1 MB/cycle) (±4 kB); limit 2% (20 kB/cycle)\n")
+    expect(markdown).toContain("- within: candidate's heap peaks +100 kB higher than the baseline's in a typical cycle (+10.0% of the baseline's 1 MB) (±10 kB); limit 150 kB (most; 20% is 200 kB)\n")
+  })
+
   test("GitHub's step summary: no images, sections only for checks over budget", () => {
     const summary = render([telemetry, clean], { charts: false, details: 'over' })
     expect(summary).not.toContain('![')

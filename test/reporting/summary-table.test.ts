@@ -118,6 +118,21 @@ describe('formatRecording', () => {
     ].join('\n'))
   })
 
+  test('says relative limits as written', () => {
+    const text = formatRecording({
+      file: '/project/memory-budgets.json',
+      outcome: 'written',
+      updates: [
+        { name: 'telemetry', status: 'changed', changes: [{ path: ['allocated'], before: '2%', after: '6.3%' }] },
+        { name: 'parser', status: 'changed', changes: [{ path: ['peak'], before: { most: '600 kB', share: '2%' }, after: { most: '600 kB', share: '6.3%' } }] },
+      ],
+    }, '/project')
+    expect(text.split('\n').slice(2, 4)).toEqual([
+      '   changed    "telemetry"  allocated 2% -> 6.3%',
+      '   changed    "parser"     peak { "most": "600 kB", "share": "2%" } -> { "most": "600 kB", "share": "6.3%" }',
+    ])
+  })
+
   test('lists the budgets whose checks leaked, with what confirmed it and the limit to write by hand; those not kept as unchanged', () => {
     const events = { subject: 'candidate' as const, confirmedBy: { kind: 'objects' as const, groups: [{ name: 'Event', count: 20 }], cycles: 20 }, allowance: 110 }
     const text = formatRecording({

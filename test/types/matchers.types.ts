@@ -13,6 +13,8 @@ export async function typeTests(): Promise<void> {
     return flag && index
   }).toStayWithinMemoryBudget('telemetry')
   await expect(() => {}).toStayWithinMemoryBudget('telemetry', { retained: '600 kB', leak: 1024, cycles: 30 })
+  // Relative limits: a share of the baseline's figure, alone or with a size.
+  await expect(() => {}).toStayWithinMemoryBudget('telemetry', { allocated: '2%', peak: { most: '2 MB', share: '10%' }, direct: { share: '1%' } })
   await expect(() => {}).not.toLeakMemory()
   await expect(() => {}).not.toLeakMemory({ cycles: 30, warmup: 10, leak: '1 kB' })
   await expect(({ cycle }) => cycle + 1).toLeakMemory()
@@ -50,6 +52,8 @@ export async function typeTests(): Promise<void> {
   await expect(() => {}).toStayWithinMemoryBudget('telemetry', { retaind: '1 kB' })
   // @ts-expect-error sizes are numbers or strings
   await expect(() => {}).toStayWithinMemoryBudget('telemetry', { retained: true })
+  // @ts-expect-error a share is a string ending in %, not a fraction
+  await expect(() => {}).toStayWithinMemoryBudget('telemetry', { allocated: { share: 0.02 } })
   // @ts-expect-error toLeakMemory's options have no retained limit
   await expect(() => {}).not.toLeakMemory({ retained: '1 kB' })
   // @ts-expect-error cycles is a number
