@@ -277,7 +277,7 @@ function allocationFindings(budget: ResolvedBudget, { measurement, direct }: All
   if (budget.peak !== undefined && measured !== undefined && extraPeakRange) {
     // The interval need not be symmetric: the ± shown is the side that decides.
     const uncertainty = measured - extraPeakRange.low
-    const { bytes: limit, relative } = limitInBytes(budget.peak, measurement.baseline.cyclePeak)
+    const { bytes: limit, relative } = limitInBytes(budget.peak, measurement.baseline.cyclePeak!)
     findings.push({ key: 'peak', subject: 'candidate', measured, limit, uncertainty, over: extraPeakRange.low > limit, ...(relative && { relative }) })
   }
   return findings

@@ -86,7 +86,7 @@ describe('memory checks in browser mode', () => {
         'Memory checks read the whole heap and cannot overlap: run them in tests that are not concurrent.',
     )
     // Collections of the test's frame growing by numbers keep no object a cycle: the census counts them, as in Node.
-    for (const [name, kind, variable] of [['a Map gaining a number a cycle fails', 'Map', 'seen'], ['an array gaining a number a cycle fails', 'Array', 'counts']]) {
+    for (const [name, kind, variable] of [['a Map gaining a number a cycle fails', 'Map', 'seen'], ['an array gaining a number a cycle fails', 'Array', 'counts']] as const) {
       const message = run.errors[name]!
       expect(message).toMatch(new RegExp(`^ {2}growing {3}${kind} \\(\\+20 entries, 1 per cycle; \\d+ -> \\d+\\)\\n {12}held by \\(closure\\) -> ${variable}: ${kind}$`, 'm'))
     }
