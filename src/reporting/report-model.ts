@@ -71,6 +71,11 @@ export interface ReportSummary extends RunCounts {
 export interface ReportCheck {
   /** Unique within the report, stable for the same run order: `01-telemetry`. Names the chart. */
   id: string
+  /**
+   * The Vitest project the check ran in, when the run has named projects (`test.projects`); absent
+   * otherwise. With file, test and budget, what identifies a check across runs (compare/).
+   */
+  project?: string
   /** Test file, relative to the Vitest root, `/`-separated. */
   file: string
   /** The test's full name (describe blocks and test name). */
@@ -206,10 +211,11 @@ export function chartFileName(id: string): string {
   return `memory-report-${id}.svg`
 }
 
-function checkOf({ file, test, record }: SummaryRow, id: string, root: string, charted: boolean): ReportCheck {
+function checkOf({ project, file, test, record }: SummaryRow, id: string, root: string, charted: boolean): ReportCheck {
   const allocations = allocationsOf(record)
   return {
     id,
+    ...(project !== undefined && { project }),
     file: toPosix(file),
     test,
     matcher: record.matcher,
