@@ -50,7 +50,7 @@ export function headline({ summary, shard }: MemoryReport): string {
   return `**${lead}**${rest}${part}`
 }
 
-const VERDICT_CELL: Record<ReportCheck['verdict'], string> = {
+export const VERDICT_CELL: Record<ReportCheck['verdict'], string> = {
   within: '✅ within',
   over: '❌ **over**',
   'timed out': '⏱️ **timed out**',
