@@ -26,20 +26,28 @@ export const NOISE_FLOORS: Readonly<Record<FigureKey, number>> = {
 }
 
 /**
- * How far two runs' figures may differ by noise alone: twice the combined reach of their 95%
- * intervals towards each other, and at least the figure's floor.
- *
- * Twice, because two runs differ by more than one run's interval says: the judge found a block's
- * second run 472 B from its first against a ±455 B interval (judge.ts, paidOnceBeyondNoise), and
- * one run's interval leaves out what differs between processes (inlining, GC timing). The side of
- * each interval that faces the other figure counts (Theil-Sen and the peak's intervals are not
+ * How many times the combined 95% reach of two runs' figures a difference must exceed to be a
+ * change. One run's interval leaves out part of what differs between processes: six runs of one
+ * unchanged suite (30 ordered pairs) moved a 147 kB/cycle extra allocation by up to 9.0 kB where
+ * the sampler's own errors were ±3.8 kB each, a spread about 1.5 times the sampling error alone
+ * (the judge saw the same of retained memory: 472 B between two runs against a ±455 B interval,
+ * judge.ts's paidOnceBeyondNoise). Twice the reach (10.8 kB there) left too little margin for a
+ * report of many checks; three times (16 kB) puts a change about 4 standard deviations of that
+ * spread out, while 200 kB/cycle more allocated or 50 kB more retained stay far beyond it.
+ */
+export const NOISE_MULTIPLE = 3
+
+/**
+ * How far two runs' figures may differ by noise alone: NOISE_MULTIPLE times the combined reach of
+ * their 95% intervals towards each other, and at least the figure's floor. The side of each
+ * interval that faces the other figure counts (Theil-Sen and the peak's intervals are not
  * symmetric). A change within this reads "unchanged": a pull request that changes nothing must
  * never show a change, and one that does by less than the runs can tell is not told apart.
  */
 export function noiseBetween(base: Figure, head: Figure): number {
   const rising = head.value >= base.value
   const reach = Math.hypot(rising ? base.above : base.below, rising ? head.below : head.above)
-  return Math.max(NOISE_FLOORS[base.key], 2 * reach)
+  return Math.max(NOISE_FLOORS[base.key], NOISE_MULTIPLE * reach)
 }
 
 /** Whether head differs from base beyond noise, and which way. */
