@@ -5,9 +5,9 @@ import type { Figure, FigureKey } from './figures.ts'
  * Least difference of each figure that can be a change, whatever the intervals say: two runs are two
  * processes, often two machines, and some of what differs between them is in no run's interval.
  * - retained, peak: ONE_TIME_FLOOR (4 kB). Heap snapshots' exact figures carry no uncertainty, yet
- *   V8's own first-use tables differ between processes by a kB or so (a clean budget's retained
- *   read 844 to 1,160 B over 800 runs, bench/RESULTS.md); the judge takes the same 4 kB as the
- *   least one-time cost it believes.
+ *   V8's own first-use tables differ between processes by a kB or two (a clean budget's retained
+ *   read 844 to 1,160 B over 800 runs, bench/RESULTS.md; a cache's 14.3 to 16.3 kB over 20); the
+ *   judge takes the same 4 kB as the least one-time cost it believes.
  * - leak: NOISE_FLOOR (64 B/cycle), under which the judge never calls growth a leak: V8's own
  *   bookkeeping grows by tens of bytes a cycle in a fresh worker.
  * - allocated, direct: 1 kB/cycle, two samples a cycle at the default 512 B interval: the sampler
@@ -27,13 +27,14 @@ export const NOISE_FLOORS: Readonly<Record<FigureKey, number>> = {
 
 /**
  * How many times the combined 95% reach of two runs' figures a difference must exceed to be a
- * change. One run's interval leaves out part of what differs between processes: six runs of one
- * unchanged suite (30 ordered pairs) moved a 147 kB/cycle extra allocation by up to 9.0 kB where
- * the sampler's own errors were ±3.8 kB each, a spread about 1.5 times the sampling error alone
- * (the judge saw the same of retained memory: 472 B between two runs against a ±455 B interval,
- * judge.ts's paidOnceBeyondNoise). Twice the reach (10.8 kB there) left too little margin for a
- * report of many checks; three times (16 kB) puts a change about 4 standard deviations of that
- * spread out, while 200 kB/cycle more allocated or 50 kB more retained stay far beyond it.
+ * change. One run's interval leaves out part of what differs between processes: twenty runs of one
+ * unchanged suite (380 ordered pairs) read a 147 kB/cycle extra allocation from 141.7 to 151.3 kB
+ * (standard deviation 2.1 kB against the sampler's own 1.9 kB), two runs 9.6 kB apart against
+ * ±3.8 kB intervals each: 0.89 of twice their combined reach, 0.59 of three times; a retained
+ * figure from heap snapshots, exact in each run, moved by 1.9 kB (under the 4 kB floor). The judge
+ * saw the same of retained memory: 472 B between two runs against a ±455 B interval (judge.ts's
+ * paidOnceBeyondNoise). Twice leaves too little margin for a report of many checks; three times
+ * keeps 200 kB/cycle more allocated or 50 kB more retained far beyond it.
  */
 export const NOISE_MULTIPLE = 3
 
