@@ -2,6 +2,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { isCI } from '../budgets/update-mode.ts'
 import type { Finding } from '../verdict/judge.ts'
+import type { Comparison } from './compare/comparison.ts'
 import { verdictOf, type CheckAttempt, type CheckCut, type CheckRecord, type CheckVerdict, type SiteRecord, type VariantRecord } from './check-record.ts'
 import { countedRows, countRows, type RunCounts, type SummaryRow } from './check-rows.ts'
 
@@ -36,6 +37,8 @@ export interface MemoryReport {
   earlierAttempts?: ReportCheck[]
   /** The shard this run was (`--shard=1/2`): the report covers that shard's checks only. */
   shard?: { index: number; count: number }
+  /** This run compared with a base run's report, when the plugin was given one (`compare`). */
+  comparison?: Comparison
 }
 
 export interface ReportEnvironment {

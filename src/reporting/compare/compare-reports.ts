@@ -50,8 +50,8 @@ function runOf(report: MemoryReport): RunOf {
 }
 
 function compareMatch({ base, head, renamed }: CheckMatch): CheckComparison {
-  if (!base) return { status: 'added', key: keyOf(head!), verdict: { head: head!.verdict }, verdictChanged: false, figures: [] }
-  if (!head) return { status: 'removed', key: keyOf(base), verdict: { base: base.verdict }, verdictChanged: false, figures: [] }
+  if (!base) return { status: 'added', key: keyOf(head!), ids: { head: head!.id }, verdict: { head: head!.verdict }, verdictChanged: false, figures: [] }
+  if (!head) return { status: 'removed', key: keyOf(base), ids: { base: base.id }, verdict: { base: base.verdict }, verdictChanged: false, figures: [] }
   const figures = compareFigures(base, head)
   const verdict = { base: base.verdict, head: head.verdict }
   const verdictChanged = verdict.base !== verdict.head
@@ -60,6 +60,7 @@ function compareMatch({ base, head, renamed }: CheckMatch): CheckComparison {
     status: changed ? 'changed' : 'unchanged',
     key: keyOf(head),
     ...(renamed && { renamedFrom: keyOf(base) }),
+    ids: { base: base.id, head: head.id },
     verdict,
     verdictChanged,
     figures,

@@ -25,6 +25,8 @@ export interface Comparison {
 
 /** A report as the comparison names it. */
 export interface RunOf {
+  /** The report's file, when the plugin read it (`compare`): relative to the Vitest root. */
+  file?: string
   createdAt: string
   /** The generator's version that wrote it. */
   version: string
@@ -53,6 +55,8 @@ export interface CheckComparison {
   key: CheckKey
   /** The base's key, when the check was matched under another name (see match-checks.ts). */
   renamedFrom?: CheckKey
+  /** The check's `id` in each report it is in. */
+  ids: { base?: string; head?: string }
   verdict: { base?: CheckVerdict; head?: CheckVerdict }
   verdictChanged: boolean
   /** Figures both runs have, in the report's order; a check added or removed has none. */

@@ -1,5 +1,5 @@
 import { formatSignedSize, formatSize } from '../../budgets/sizes.ts'
-import type { CheckKey, FigureComparison } from './comparison.ts'
+import type { CheckComparison, CheckKey, FigureComparison } from './comparison.ts'
 import { figureLabel, type FigureUnit } from './figures.ts'
 
 /**
@@ -35,4 +35,18 @@ export function formatChange(figure: FigureComparison): string {
 export function formatCheck(key: CheckKey): string {
   const name = key.budget === undefined ? 'toLeakMemory' : JSON.stringify(key.budget)
   return `${key.project === undefined ? '' : `[${key.project}] `}${name} (${key.file} › ${key.test})`
+}
+
+/**
+ * A check's change since the base in a few words, for the terminal table: `unchanged`, `new`, the
+ * figures that moved (`allocated +200 kB/cycle (+133%), retained +50 kB (+500%)`), a verdict that
+ * changed (`was within`), a rename (`renamed from "old"`).
+ */
+export function formatSince(check: CheckComparison): string {
+  if (check.status === 'added') return 'new'
+  const parts: string[] = []
+  if (check.renamedFrom) parts.push(`renamed from ${check.renamedFrom.test === check.key.test ? JSON.stringify(check.renamedFrom.budget) : `test ${JSON.stringify(check.renamedFrom.test)}`}`)
+  if (check.verdictChanged && check.verdict.base) parts.push(`was ${check.verdict.base}`)
+  for (const figure of check.figures) if (figure.change !== 'unchanged') parts.push(formatChange(figure))
+  return parts.length === 0 ? 'unchanged' : parts.join(', ')
 }
