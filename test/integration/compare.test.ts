@@ -1,0 +1,95 @@
+import { copyFileSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import type { Comparison } from '../../src/reporting/compare/comparison.ts'
+import { figureLabel } from '../../src/reporting/compare/figures.ts'
+import type { MemoryReport } from '../../src/reporting/report-model.ts'
+import { copySuite, type SuiteCopy } from '../helpers/copy-suite.ts'
+import { runSuite, whyOf, type SuiteRun } from '../helpers/run-vitest.ts'
+
+// A base run and a head run of fixtures/suites/compare, the head compared with the base through
+// VITEST_MEMORY_BUDGET_COMPARE: one check allocating 200 KiB a cycle more, one keeping 50 kB more,
+// two unchanged, one added, one removed; then the base's code again, compared with the base.
+
+function reportOf(root: string): MemoryReport {
+  return JSON.parse(readFileSync(path.join(root, 'memory-report/memory-report.json'), 'utf8')) as MemoryReport
+}
+
+/** Each check as `status name: figure change, ...` (the figures that moved). */
+function changes(comparison: Comparison): string[] {
+  return comparison.checks.map((check) => {
+    const moved = check.figures.filter((figure) => figure.change !== 'unchanged').map((figure) => `${figureLabel(figure)} ${figure.change}`)
+    return `${check.status} ${check.key.budget ?? check.key.test}${moved.length > 0 ? `: ${moved.join(', ')}` : ''}`
+  })
+}
+
+describe('compare: a head run with a base', () => {
+  let suite: SuiteCopy
+  let base: SuiteRun
+  let head: SuiteRun
+  let same: SuiteRun
+  let headReport: MemoryReport
+  let headMarkdown: string
+  let sameReport: MemoryReport
+  beforeAll(async () => {
+    suite = copySuite('compare')
+    const local = { CI: undefined }
+    base = await runSuite(suite.root, { mainEnv: local })
+    copyFileSync(path.join(suite.root, 'memory-report/memory-report.json'), path.join(suite.root, 'base.json'))
+    const compared = { ...local, VITEST_MEMORY_BUDGET_COMPARE: 'base.json' }
+    head = await runSuite(suite.root, { env: { MEMORY_VARIANT: 'head' }, mainEnv: compared })
+    headReport = reportOf(suite.root)
+    headMarkdown = readFileSync(path.join(suite.root, 'memory-report/memory-report.md'), 'utf8')
+    same = await runSuite(suite.root, { mainEnv: compared })
+    sameReport = reportOf(suite.root)
+  }, 300_000)
+  afterAll(() => suite?.remove())
+
+  test('every check of both runs passed its budget', () => {
+    expect(base.exitCode, whyOf(base)).toBe(0)
+    expect(Object.values(head.states).filter((state) => state !== 'skipped').every((state) => state === 'passed'), whyOf(head)).toBe(true)
+  })
+
+  test('the head reads exactly the changes made: 200 KiB/cycle more allocated, 50 kB more retained, one added, one removed', () => {
+    const comparison = headReport.comparison!
+    expect(changes(comparison)).toEqual([
+      // The peak of the used heap counts garbage not yet collected: 200 KiB more of it a cycle is higher too.
+      'changed telemetry: allocated increased, peak increased',
+      'changed cache: retained increased',
+      'added added in the head',
+      'removed removed in the head',
+      'unchanged steady',
+      'unchanged a clean block leaks nothing',
+    ])
+    const [telemetry, cache] = comparison.checks
+    const allocated = telemetry!.figures.find((figure) => figure.key === 'allocated')!
+    expect(allocated.delta).toBeGreaterThan(200 * 1024 * 0.95)
+    expect(allocated.delta).toBeLessThan(200 * 1024 * 1.05)
+    expect(cache!.figures[0]).toMatchObject({ key: 'retained', change: 'increased' })
+    expect(cache!.figures[0]!.delta).toBeGreaterThan(45_000)
+    expect(cache!.figures[0]!.delta).toBeLessThan(55_000)
+    expect(comparison.base.file).toBe('base.json')
+  })
+
+  test('failOn fails the head run: exit code 1, each increase over its limit in one line', () => {
+    expect(head.exitCode).toBe(1)
+    expect(head.output).toContain(' Memory regressions: 2 increases beyond noise over failOn\n')
+    expect(head.output).toMatch(/\n {3}"telemetry" \(compare\.test\.ts › telemetry\): allocated \+(19\d|2[01]\d) kB\/cycle \(\+\d+%\), over the \+10% allowed\n/)
+    expect(head.output).toMatch(/\n {3}"cache" \(compare\.test\.ts › cache\): retained \+\d\d(\.\d)? kB \(\+\d+%\), over the \+4 kB allowed\n/)
+  })
+
+  test("the table's since-base column and the markdown report's section", () => {
+    expect(head.output).toMatch(/ {2}since base {2,}verdict\n/)
+    expect(head.output).toMatch(/\n {4}toLeakMemory +added in the head .* new +within\n/)
+    expect(head.output).toContain(' Memory comparison with base.json: 2 checks changed, 1 added, 1 removed since the base run; 2 within noise.\n')
+    expect(headMarkdown).toContain('\n\n## Changes since base\n\n**2 checks changed, 1 added, 1 removed** since the base run; 2 within noise.\n\n')
+  })
+
+  test("the base's code again reads unchanged, and passes failOn", () => {
+    expect(same.exitCode, whyOf(same)).toBe(0)
+    expect(changes(sameReport.comparison!)).toEqual([
+      'unchanged telemetry', 'unchanged cache', 'unchanged steady', 'unchanged a clean block leaks nothing', 'unchanged removed in the head',
+    ])
+    expect(same.output).toContain(' Memory comparison with base.json: No change since the base run: 5 checks, every figure within noise.\n')
+  })
+})
