@@ -1,4 +1,4 @@
-import { copyFileSync, readFileSync } from 'node:fs'
+import { copyFileSync, existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Comparison } from '../../src/reporting/compare/comparison.ts'
@@ -9,7 +9,8 @@ import { runSuite, whyOf, type SuiteRun } from '../helpers/run-vitest.ts'
 
 // A base run and a head run of fixtures/suites/compare, the head compared with the base through
 // VITEST_MEMORY_BUDGET_COMPARE: one check allocating 200 KiB a cycle more, one keeping 50 kB more,
-// two unchanged, one added, one removed; then the base's code again, compared with the base.
+// two unchanged, one added, one removed; the head again in two shards merged from blobs; then the
+// base's code again, compared with the base.
 
 function reportOf(root: string): MemoryReport {
   return JSON.parse(readFileSync(path.join(root, 'memory-report/memory-report.json'), 'utf8')) as MemoryReport
@@ -28,6 +29,8 @@ describe('compare: a head run with a base', () => {
   let base: SuiteRun
   let head: SuiteRun
   let same: SuiteRun
+  let merged: SuiteRun
+  let mergedReport: MemoryReport
   let headReport: MemoryReport
   let headMarkdown: string
   let sameReport: MemoryReport
@@ -40,9 +43,14 @@ describe('compare: a head run with a base', () => {
     head = await runSuite(suite.root, { env: { MEMORY_VARIANT: 'head' }, mainEnv: compared })
     headReport = reportOf(suite.root)
     headMarkdown = readFileSync(path.join(suite.root, 'memory-report/memory-report.md'), 'utf8')
+    for (const shard of ['1/2', '2/2']) await runSuite(suite.root, { shard, reporters: ['blob'], env: { MEMORY_VARIANT: 'head' }, mainEnv: local })
+    // Vitest 5 keeps blobs in .vitest/blob, Vitest 4 in .vitest-reports.
+    const blobs = [path.join(suite.root, '.vitest/blob'), path.join(suite.root, '.vitest-reports')].find((dir) => existsSync(dir))!
+    merged = await runSuite(suite.root, { mergeReports: blobs, mainEnv: compared })
+    mergedReport = reportOf(suite.root)
     same = await runSuite(suite.root, { mainEnv: compared })
     sameReport = reportOf(suite.root)
-  }, 300_000)
+  }, 600_000)
   afterAll(() => suite?.remove())
 
   test('every check of both runs passed its budget', () => {
@@ -85,10 +93,17 @@ describe('compare: a head run with a base', () => {
     expect(headMarkdown).toContain('\n\n## Changes since base\n\n**2 checks changed, 1 added, 1 removed** since the base run; 2 within noise.\n\n')
   })
 
+  test('the head in two shards merged from blobs compares as the unsharded head: the same changes, the same exit code', () => {
+    expect(changes(mergedReport.comparison!)).toEqual(changes(headReport.comparison!))
+    expect(mergedReport.comparison!.environment.differences).toEqual([])
+    expect(merged.exitCode).toBe(1)
+    expect(merged.output).toContain(' Memory regressions: 2 increases beyond noise over failOn\n')
+  })
+
   test("the base's code again reads unchanged, and passes failOn", () => {
     expect(same.exitCode, whyOf(same)).toBe(0)
     expect(changes(sameReport.comparison!)).toEqual([
-      'unchanged telemetry', 'unchanged cache', 'unchanged steady', 'unchanged a clean block leaks nothing', 'unchanged removed in the head',
+      'unchanged telemetry', 'unchanged cache', 'unchanged removed in the head', 'unchanged steady', 'unchanged a clean block leaks nothing',
     ])
     expect(same.output).toContain(' Memory comparison with base.json: No change since the base run: 5 checks, every figure within noise.\n')
   })
