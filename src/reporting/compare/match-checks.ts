@@ -27,13 +27,18 @@ export function keyOf(check: ReportCheck): CheckKey {
  * - the same budget checked by one test under another name (the test renamed).
  * Where a test or budget has more than one check left on either side, which went where cannot be
  * told, and they are added and removed. The head's order, then the removed in the base's.
+ *
+ * The project takes part only when both runs name projects: a report written before reports named
+ * them (or a run that just moved to `projects`) would otherwise have every check added and removed.
  */
 export function matchChecks(base: readonly ReportCheck[], head: readonly ReportCheck[]): CheckMatch[] {
+  const named = (checks: readonly ReportCheck[]) => checks.some((check) => check.project !== undefined)
+  const projectOf = named(base) && named(head) ? (check: ReportCheck) => check.project : () => undefined
   const baseLeft = new Map<string, ReportCheck>()
-  for (const [id, check] of numbered(base)) baseLeft.set(id, check)
+  for (const [id, check] of numbered(base, projectOf)) baseLeft.set(id, check)
   const matches: CheckMatch[] = []
   const headLeft: CheckMatch[] = []
-  for (const [id, check] of numbered(head)) {
+  for (const [id, check] of numbered(head, projectOf)) {
     const match: CheckMatch = { head: check }
     const same = baseLeft.get(id)
     if (same) {
@@ -44,8 +49,8 @@ export function matchChecks(base: readonly ReportCheck[], head: readonly ReportC
     }
     matches.push(match)
   }
-  const byTest = (check: ReportCheck) => JSON.stringify([check.project, check.file, check.test, check.matcher])
-  const byBudget = (check: ReportCheck) => (check.budget === undefined ? undefined : JSON.stringify([check.project, check.file, check.budget]))
+  const byTest = (check: ReportCheck) => JSON.stringify([projectOf(check), check.file, check.test, check.matcher])
+  const byBudget = (check: ReportCheck) => (check.budget === undefined ? undefined : JSON.stringify([projectOf(check), check.file, check.budget]))
   for (const groupOf of [byTest, byBudget]) {
     for (const match of headLeft) {
       if (match.base) continue
@@ -63,11 +68,12 @@ export function matchChecks(base: readonly ReportCheck[], head: readonly ReportC
   return [...matches, ...[...baseLeft.values()].map((check) => ({ base: check }))]
 }
 
-/** Each check with its identity: its key and which call of that key in its test it is. */
-function numbered(checks: readonly ReportCheck[]): Array<[string, ReportCheck]> {
+/** Each check with its identity: its key (its project as `projectOf` says) and which call of that key in its test it is. */
+function numbered(checks: readonly ReportCheck[], projectOf: (check: ReportCheck) => string | undefined): Array<[string, ReportCheck]> {
   const seen = new Map<string, number>()
   return checks.map((check) => {
-    const key = JSON.stringify(keyOf(check))
+    const project = projectOf(check)
+    const key = JSON.stringify(keyOf({ ...check, ...(project === undefined ? { project: undefined } : { project }) }))
     const nth = seen.get(key) ?? 0
     seen.set(key, nth + 1)
     return [`${key}#${nth}`, check]

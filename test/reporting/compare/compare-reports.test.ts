@@ -133,6 +133,13 @@ describe('compareReports: checks', () => {
     expect(compareReports(base, head).checks.map((check) => check.key.project)).toEqual(['browser', 'node', undefined, undefined])
   })
 
+  test('a base whose checks name no project (written before reports named them) matches a head whose checks do', () => {
+    const base = report([leakCheck(0), budgetCheck('x')])
+    const head = report([leakCheck(0, { project: 'node' }), budgetCheck('x', { project: 'node' })])
+    expect(changes(compareReports(base, head))).toEqual(['unchanged toLeakMemory a connection cycle leaks nothing', 'unchanged x'])
+    expect(compareReports(base, head).checks.map((check) => check.key.project)).toEqual(['node', 'node'])
+  })
+
   test('a verdict that changed is a change even within noise, listed first', () => {
     const base = report([budgetCheck('cache', { retained: 9_000 }), budgetCheck('telemetry', { verdict: 'within' })])
     const head = report([budgetCheck('cache', { retained: 90_000 }), budgetCheck('telemetry', { verdict: 'timed out' })])
