@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { benchmarkEntries } from '../reporting/compare/benchmark-export.ts'
+import { bencherMetrics, benchmarkEntries } from '../reporting/compare/benchmark-export.ts'
 import { compareReports } from '../reporting/compare/compare-reports.ts'
 import { parseFailOnFlag, type FailOn } from '../reporting/compare/fail-on.ts'
 import { readReport, ReportReadError } from '../reporting/compare/read-report.ts'
@@ -28,9 +28,10 @@ Compares two runs' memory-report.json: per check and figure, base, head, and the
 beyond the noise of both runs.
 
 Options:
-  --format <markdown|json|benchmark>  markdown (a pull request comment, the default), the comparison
+  --format <markdown|json|benchmark|bencher>
+                                      markdown (a pull request comment, the default), the comparison
                                       as JSON, or the head run's figures as github-action-benchmark's
-                                      customSmallerIsBetter JSON
+                                      customSmallerIsBetter JSON or Bencher Metric Format JSON
   --fail-on <figure=limit,...>        exit 1 when a figure grew beyond noise by more than its limit:
                                       allocated=10%,retained=4kB,peak=10% (figures: retained, leak,
                                       allocated, direct, peak, objects; a share of the base's figure
@@ -40,7 +41,7 @@ Options:
 Exit codes: 0 no regression, 1 over a --fail-on limit, 2 bad input.
 `
 
-const FORMATS = ['markdown', 'json', 'benchmark'] as const
+const FORMATS = ['markdown', 'json', 'benchmark', 'bencher'] as const
 type Format = (typeof FORMATS)[number]
 
 /** A CLI mistake: said on stderr with the usage's first line, exit 2. */
@@ -82,7 +83,8 @@ function run(cli: CliProcess): number {
 
   if (format === 'markdown') cli.stdout.write(renderComparison(comparison))
   else if (format === 'json') cli.stdout.write(JSON.stringify(comparison, null, 2) + '\n')
-  else cli.stdout.write(JSON.stringify(benchmarkEntries(head!), null, 2) + '\n')
+  else if (format === 'benchmark') cli.stdout.write(JSON.stringify(benchmarkEntries(head!), null, 2) + '\n')
+  else cli.stdout.write(JSON.stringify(bencherMetrics(head!), null, 2) + '\n')
 
   const { regressions } = comparison
   if (regressions.length === 0) return EXIT.ok
@@ -112,5 +114,5 @@ function parse(argv: readonly string[]) {
 function formatOf(value: string | undefined): Format {
   if (value === undefined) return 'markdown'
   if ((FORMATS as readonly string[]).includes(value)) return value as Format
-  throw new UsageError(`--format: expected markdown, json or benchmark, got ${JSON.stringify(value)}`)
+  throw new UsageError(`--format: expected markdown, json, benchmark or bencher, got ${JSON.stringify(value)}`)
 }

@@ -90,7 +90,7 @@ describe('compare', () => {
 `)
   })
 
-  test('--format json: the comparison; --format benchmark: the head run as customSmallerIsBetter', () => {
+  test('--format json: the comparison; --format benchmark and bencher: the head run as customSmallerIsBetter and Bencher Metric Format', () => {
     const json = cli('compare base.json grown.json --format json', files)
     expect(json.code).toBe(0)
     const comparison = JSON.parse(json.stdout)
@@ -98,6 +98,12 @@ describe('compare', () => {
     expect(comparison.checks[1].figures[0]).toEqual({ key: 'retained', unit: 'B', base: 10_000, head: 60_000, delta: 50_000, relative: 5, noise: 4096, change: 'increased' })
     const benchmark = cli('compare base.json grown.json --format benchmark', files)
     expect(JSON.parse(benchmark.stdout)[0]).toEqual({ name: '"telemetry" (telemetry.test.ts › telemetry stays within budget) › retained', unit: 'bytes', value: 1000, range: '± 400', extra: 'verdict: within' })
+    const bencher = JSON.parse(cli('compare base.json grown.json --format bencher', files).stdout)
+    expect(bencher['"cache" (telemetry.test.ts › cache stays within budget)']).toEqual({
+      retained: { value: 60_000 },
+      'leak (baseline)': { value: 0, lower_value: -20, upper_value: 20 },
+      'leak (candidate)': { value: 0, lower_value: -20, upper_value: 20 },
+    })
   })
 
   test('--help: the usage on stdout, exit 0', () => {
@@ -114,7 +120,7 @@ describe('bad input: exit 2, one line naming what was wrong', () => {
     ['compare notjson.json grown.json', 'vitest-memory-budget: base report notjson.json: not JSON (Unexpected token \'<\', "<html>" is not valid JSON); expected a memory-report.json written by vitest-memory-budget (report version 2)\n'],
     ['compare base.json grown.json --fail-on allocated', 'vitest-memory-budget: --fail-on: expected figure=limit pairs separated by commas, such as allocated=10%,retained=4kB, got "allocated"\n'],
     ['compare base.json grown.json --fail-on heap=10%', 'vitest-memory-budget: --fail-on heap: not a figure a comparison reads; expected one of retained, leak, allocated, direct, peak, objects\n'],
-    ['compare base.json grown.json --format xml', `vitest-memory-budget: --format: expected markdown, json or benchmark, got "xml"\n${USAGE_LINE}`],
+    ['compare base.json grown.json --format xml', `vitest-memory-budget: --format: expected markdown, json, benchmark or bencher, got "xml"\n${USAGE_LINE}`],
     ['compare base.json', `vitest-memory-budget: compare takes two reports, the base run's then this run's, got 1\n${USAGE_LINE}`],
     ['diff base.json grown.json', `vitest-memory-budget: unknown command "diff"\n${USAGE_LINE}`],
     ['', `vitest-memory-budget: no command given\n${USAGE_LINE}`],

@@ -33,3 +33,29 @@ export function benchmarkEntries(report: MemoryReport): BenchmarkEntry[] {
     }
   }))
 }
+
+/** Bencher Metric Format: benchmark name, then measure name, then the figure and its interval. */
+export type BencherMetrics = Record<string, Record<string, { value: number; lower_value?: number; upper_value?: number }>>
+
+/**
+ * A run's figures as Bencher Metric Format JSON (`bencher run --adapter json --file ...`): a
+ * benchmark per check, named as in benchmarkEntries, a measure per figure (`retained`,
+ * `allocated`, `leak (candidate)`; Bencher creates a measure it does not know by its name), with
+ * the figure's 95% interval as its lower and upper values. Checks cut short have no figures.
+ */
+export function bencherMetrics(report: MemoryReport): BencherMetrics {
+  const metrics: BencherMetrics = {}
+  for (const check of report.checks) {
+    const figures = figuresOf(check)
+    if (figures.length === 0) continue
+    const measures: BencherMetrics[string] = {}
+    for (const figure of figures) {
+      measures[figureLabel(figure)] = {
+        value: figure.value,
+        ...((figure.below > 0 || figure.above > 0) && { lower_value: figure.value - figure.below, upper_value: figure.value + figure.above }),
+      }
+    }
+    metrics[formatCheck(keyOf(check))] = measures
+  }
+  return metrics
+}

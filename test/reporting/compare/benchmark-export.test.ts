@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest'
-import { benchmarkEntries } from '../../../src/reporting/compare/benchmark-export.ts'
+import { bencherMetrics, benchmarkEntries } from '../../../src/reporting/compare/benchmark-export.ts'
 import { budgetCheck, leakCheck, report } from '../../helpers/memory-reports.ts'
 
 test("github-action-benchmark's customSmallerIsBetter: an entry per check and figure, named to be followed across runs, with its interval", () => {
@@ -19,4 +19,17 @@ test("github-action-benchmark's customSmallerIsBetter: an entry per check and fi
     { name: `${telemetry} › peak`, unit: 'bytes', value: 9_000, range: '± 3000', extra: 'verdict: within' },
     { name: 'toLeakMemory (client.test.ts › a connection cycle leaks nothing) › leak', unit: 'bytes/cycle', value: 3, extra: 'verdict: within' },
   ])
+})
+
+test('Bencher Metric Format: a benchmark per check, a measure per figure with its interval; a check cut short has none', () => {
+  const cut = { ...leakCheck(0, { test: 'hangs', verdict: 'timed out' }), cut: { reason: 'the test timed out', where: '' } }
+  const run = report([budgetCheck('cache', { retained: 60_000, retainedUncertainty: 500, leakHalfWidth: 0, objects: { Entry: 3 } }), cut])
+  expect(bencherMetrics(run)).toEqual({
+    '"cache" (telemetry.test.ts › cache stays within budget)': {
+      retained: { value: 60_000, lower_value: 59_500, upper_value: 60_500 },
+      'leak (baseline)': { value: 0 },
+      'leak (candidate)': { value: 0 },
+      'objects Entry': { value: 3 },
+    },
+  })
 })
