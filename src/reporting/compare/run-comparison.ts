@@ -8,7 +8,7 @@ import type { ResolvedCompare } from './compare-option.ts'
 import { compareReports } from './compare-reports.ts'
 import type { CheckComparison, Comparison } from './comparison.ts'
 import { headline } from './render-markdown.ts'
-import { readReport } from './read-report.ts'
+import { readReport, ReportReadError } from './read-report.ts'
 
 /**
  * The comparison of a run with the base report the plugin was given, made once per run and read by
@@ -45,14 +45,17 @@ export class RunComparison {
 
   private make(vitest: Vitest, testModules: ReadonlyArray<TestModule>): { comparison: Comparison | undefined; byHead?: Array<CheckComparison | undefined>; problem?: string } {
     try {
-      const base = readReport(this.options.shown, 'base', () => readFileText(this.options.base))
+      // Named as given, read from the root.
+      const base = readReport(this.options.shown, 'base', () => readFileSync(this.options.base, 'utf8'))
       const head = reportOfRun(vitest, testModules)
       const comparison = compareReports(base, head, { ...(this.options.failOn && { failOn: this.options.failOn }) })
       comparison.base.file = toPosix(path.relative(vitest.config.root, this.options.base))
       const byId = new Map(comparison.checks.map((check) => [check.ids.head, check]))
       return { comparison, byHead: head.checks.map((check) => byId.get(check.id)) }
     } catch (error) {
-      return { comparison: undefined, problem: (error as Error).message }
+      // Only a base that cannot be read is the user's to fix; anything else is a bug, and surfaces.
+      if (!(error instanceof ReportReadError)) throw error
+      return { comparison: undefined, problem: error.message }
     }
   }
 }
@@ -94,10 +97,6 @@ export class CompareReporter implements Reporter {
     vitest.logger.error(` Memory regressions: ${plural(regressions.length, 'increase')} beyond noise over failOn\n${lines}`)
     process.exitCode = 1
   }
-}
-
-function readFileText(file: string): string {
-  return readFileSync(file, 'utf8')
 }
 
 function toPosix(file: string): string {
