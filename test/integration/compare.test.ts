@@ -9,7 +9,7 @@ import { runSuite, whyOf, type SuiteRun } from '../helpers/run-vitest.ts'
 
 // A base run and a head run of fixtures/suites/compare, the head compared with the base through
 // VITEST_MEMORY_BUDGET_COMPARE: one check allocating 200 KiB a cycle more, one keeping 50 kB more,
-// two unchanged, one added, one removed; the head again in two shards merged from blobs; then the
+// three unchanged, one added, one removed; the head again in two shards merged from blobs; then the
 // base's code again, compared with the base.
 
 function reportOf(root: string): MemoryReport {
@@ -37,7 +37,8 @@ describe('compare: a head run with a base', () => {
   beforeAll(async () => {
     suite = copySuite('compare')
     const local = { CI: undefined }
-    base = await runSuite(suite.root, { mainEnv: local })
+    // The first run of a branch has no base yet: it says so, and goes on.
+    base = await runSuite(suite.root, { mainEnv: { ...local, VITEST_MEMORY_BUDGET_COMPARE: 'missing.json' } })
     copyFileSync(path.join(suite.root, 'memory-report/memory-report.json'), path.join(suite.root, 'base.json'))
     const compared = { ...local, VITEST_MEMORY_BUDGET_COMPARE: 'base.json' }
     head = await runSuite(suite.root, { env: { MEMORY_VARIANT: 'head' }, mainEnv: compared })
@@ -52,6 +53,11 @@ describe('compare: a head run with a base', () => {
     sameReport = reportOf(suite.root)
   }, 600_000)
   afterAll(() => suite?.remove())
+
+  test('a base that is not there yet: one line saying so, and the run goes on', () => {
+    expect(base.exitCode, whyOf(base)).toBe(0)
+    expect(base.output).toContain(' Memory comparison: none, base report missing.json: cannot read it (no such file); expected a memory-report.json written by vitest-memory-budget (report version 2)\n')
+  })
 
   test('every check of both runs passed its budget', () => {
     expect(base.exitCode, whyOf(base)).toBe(0)
@@ -68,6 +74,7 @@ describe('compare: a head run with a base', () => {
       'removed removed in the head',
       'unchanged steady',
       'unchanged a clean block leaks nothing',
+      'unchanged serialize',
     ])
     const [telemetry, cache] = comparison.checks
     const allocated = telemetry!.figures.find((figure) => figure.key === 'allocated')!
@@ -89,8 +96,8 @@ describe('compare: a head run with a base', () => {
   test("the table's since-base column and the markdown report's section", () => {
     expect(head.output).toMatch(/ {2}since base {2,}verdict\n/)
     expect(head.output).toMatch(/\n {4}toLeakMemory +added in the head .* new +within\n/)
-    expect(head.output).toContain(' Memory comparison with base.json: 2 checks changed, 1 added, 1 removed since the base run; 2 within noise.\n')
-    expect(headMarkdown).toContain('\n\n## Changes since base\n\n**2 checks changed, 1 added, 1 removed** since the base run; 2 within noise.\n\n')
+    expect(head.output).toContain(' Memory comparison with base.json: 2 checks changed, 1 added, 1 removed since the base run; 3 within noise.\n')
+    expect(headMarkdown).toContain('\n\n## Changes since base\n\n**2 checks changed, 1 added, 1 removed** since the base run; 3 within noise.\n\n')
   })
 
   test('the head in two shards merged from blobs compares as the unsharded head: the same changes, the same exit code', () => {
@@ -103,8 +110,8 @@ describe('compare: a head run with a base', () => {
   test("the base's code again reads unchanged, and passes failOn", () => {
     expect(same.exitCode, whyOf(same)).toBe(0)
     expect(changes(sameReport.comparison!)).toEqual([
-      'unchanged telemetry', 'unchanged cache', 'unchanged removed in the head', 'unchanged steady', 'unchanged a clean block leaks nothing',
+      'unchanged telemetry', 'unchanged cache', 'unchanged removed in the head', 'unchanged steady', 'unchanged a clean block leaks nothing', 'unchanged serialize',
     ])
-    expect(same.output).toContain(' Memory comparison with base.json: No change since the base run: 5 checks, every figure within noise.\n')
+    expect(same.output).toContain(' Memory comparison with base.json: No change since the base run: 6 checks, every figure within noise.\n')
   })
 })
