@@ -27,14 +27,16 @@ export const NOISE_FLOORS: Readonly<Record<FigureKey, number>> = {
 
 /**
  * How many times the combined 95% reach of two runs' figures a difference must exceed to be a
- * change. One run's interval leaves out part of what differs between processes: twenty runs of one
- * unchanged suite (380 ordered pairs) read a 147 kB/cycle extra allocation from 141.7 to 151.3 kB
- * (standard deviation 2.1 kB against the sampler's own 1.9 kB), two runs 9.6 kB apart against
- * ±3.8 kB intervals each: 0.89 of twice their combined reach, 0.59 of three times; a retained
- * figure from heap snapshots, exact in each run, moved by 1.9 kB (under the 4 kB floor). The judge
- * saw the same of retained memory: 472 B between two runs against a ±455 B interval (judge.ts's
- * paidOnceBeyondNoise). Twice leaves too little margin for a report of many checks; three times
- * keeps 200 kB/cycle more allocated or 50 kB more retained far beyond it.
+ * change. Between processes a figure moves by about what its interval says, and the largest of many
+ * pairs moves by much more: twenty runs of one unchanged suite serialising telemetry events
+ * (outside the repository) read a 147 kB/cycle extra allocation from 141.7 to 151.3 kB (standard
+ * deviation 2.1 kB, the sampler's own 1.9 kB), its two farthest runs 9.6 kB apart against ±3.8 kB
+ * intervals each: 0.89 of twice their combined reach, 0.59 of three times. A report compares many
+ * checks on every pull request, so twice leaves too little margin. `npm run bench:compare` (twenty
+ * base runs of fixtures/suites/compare, 190 pairs) saw no change, the closest figure at 0.36 of
+ * three times, and 200 KiB/cycle more allocated and 50 kB more retained read as changes in all 60
+ * base-head pairs. The judge saw the same of retained memory: 472 B between two runs against a
+ * ±455 B interval (judge.ts's paidOnceBeyondNoise).
  */
 export const NOISE_MULTIPLE = 3
 
