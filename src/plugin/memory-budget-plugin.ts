@@ -5,6 +5,8 @@ import type { BrowserCommandContext, TestProject, Vitest } from 'vitest/node'
 import { resolveHeadroom } from '../budgets/record-budget.ts'
 import { removeDeadSnapshotFolders } from '../checks/snapshot-folders.ts'
 import { BudgetRecorder } from '../reporting/budget-recorder.ts'
+import { resolveCompare, validateCompareOptions } from '../reporting/compare/compare-option.ts'
+import { CompareReporter, RunComparison } from '../reporting/compare/run-comparison.ts'
 import { resolveReportOptions } from '../reporting/report-options.ts'
 import { ReportReporter } from '../reporting/report-reporter.ts'
 import { SummaryReporter } from '../reporting/summary-reporter.ts'
@@ -40,6 +42,7 @@ export function memoryBudget(options: MemoryBudgetOptions = {}): Plugin {
   const headroom = resolveHeadroom(options.record?.headroom)
   validateTestTimeout(options.testTimeout)
   resolveSnapshotHeapLimit(options.snapshotHeapLimit)
+  validateCompareOptions(options.compare, options.failOn)
   return {
     name: PLUGIN_NAME,
     config(config) {
@@ -57,9 +60,12 @@ export function memoryBudget(options: MemoryBudgetOptions = {}): Plugin {
         // Heap snapshot folders of runs that were killed (30 MB a check): their finally never ran.
         removeDeadSnapshotFolders()
         // Pushed here rather than set in config(): a reporter there would replace Vitest's default one.
-        if (options.summary !== false) vitest.config.reporters.push(new SummaryReporter())
+        const compare = resolveCompare(options.compare, options.failOn, vitest.config.root)
+        const comparison = compare && new RunComparison(compare)
+        if (options.summary !== false) vitest.config.reporters.push(new SummaryReporter(comparison))
         const report = resolveReportOptions(options.report, vitest.config.root)
-        if (report) vitest.config.reporters.push(new ReportReporter(report))
+        if (report) vitest.config.reporters.push(new ReportReporter(report, comparison))
+        if (comparison) vitest.config.reporters.push(new CompareReporter(comparison))
         vitest.config.reporters.push(recording, new BudgetRecorder(recording, headroom))
       }
       const adopt = (each: TestProject) => {

@@ -2,6 +2,7 @@ import path from 'node:path'
 import { resolveHeadroom, type HeadroomRule, type RecordOptions } from '../budgets/record-budget.ts'
 import type { ReportOption } from '../reporting/report-options.ts'
 import { parseSize } from '../budgets/sizes.ts'
+import type { FailOnInput } from '../reporting/compare/fail-on.ts'
 
 /** Options of `memoryBudget()`. */
 export interface MemoryBudgetOptions {
@@ -40,6 +41,21 @@ export interface MemoryBudgetOptions {
    * @default '150 MB'
    */
   snapshotHeapLimit?: string | number
+  /**
+   * A base run's `memory-report.json` (the main branch's, kept as a CI artifact) to compare this run
+   * with, relative to the Vitest root: the table gains a column of what changed beyond noise, the
+   * report a "Changes since base" section and `comparison`. The environment variable
+   * `VITEST_MEMORY_BUDGET_COMPARE` names it too, and wins. A base that cannot be read is said in one
+   * line, and the run goes on without a comparison.
+   */
+  compare?: string
+  /**
+   * With a base (`compare`), fails the run when a figure grew since the base beyond noise by more
+   * than its limit: a share of the base's figure, or an amount (a size; a count for `objects`).
+   * A decrease never fails, nor does a change across Node, V8 or another environment difference.
+   * @example { allocated: '10%', retained: '4 kB', peak: '10%' }
+   */
+  failOn?: FailOnInput
 }
 
 /** Vitest's default test timeout in the Node environments. */

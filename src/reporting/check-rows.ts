@@ -8,6 +8,8 @@ import { META_KEY, verdictOf, type CheckAttempt, type CheckRecord } from './chec
  */
 
 export interface SummaryRow {
+  /** The Vitest project the file ran in, when the run has named projects; absent otherwise. */
+  project?: string
   /** The test file, relative to the root. */
   file: string
   /** The test's full name. */
@@ -33,7 +35,14 @@ export function collectRows(testModules: ReadonlyArray<TestModule>): SummaryRow[
       const diagnostic = testCase.diagnostic()
       const earlier = earlierAttempts(records, { retry: diagnostic?.retryCount ?? 0, repeat: diagnostic?.repeatCount ?? 0 })
       records.forEach((record, index) => {
-        rows.push({ file: testModule.relativeModuleId, test: testCase.fullName, record, ...(earlier[index] && { earlierAttempt: true }) })
+        rows.push({
+          // A run without projects has one unnamed project: its rows name none.
+          ...(testModule.project.name !== '' && { project: testModule.project.name }),
+          file: testModule.relativeModuleId,
+          test: testCase.fullName,
+          record,
+          ...(earlier[index] && { earlierAttempt: true }),
+        })
       })
     }
   }

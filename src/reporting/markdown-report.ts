@@ -23,6 +23,8 @@ export interface MarkdownOptions {
    * @default 'all'
    */
   details?: 'all' | 'over'
+  /** The "Changes since base" section (compare/render-markdown.ts), rendered: placed after the summary table. */
+  comparison?: string
 }
 
 export function renderMarkdown(report: MemoryReport, options: MarkdownOptions = {}): string {
@@ -33,6 +35,7 @@ export function renderMarkdown(report: MemoryReport, options: MarkdownOptions = 
     '# Memory report',
     headline(report),
     ...(report.checks.length > 0 ? [summaryTable(report.checks, new Set(detailed))] : []),
+    ...(options.comparison ? [options.comparison.trimEnd()] : []),
     ...(earlier.length > 0 ? [earlierAttemptsSection(earlier)] : []),
     ...detailed.map((check) => checkSection(check, charts)),
     environmentSection(report.environment, report.createdAt),
@@ -50,7 +53,7 @@ export function headline({ summary, shard }: MemoryReport): string {
   return `**${lead}**${rest}${part}`
 }
 
-const VERDICT_CELL: Record<ReportCheck['verdict'], string> = {
+export const VERDICT_CELL: Record<ReportCheck['verdict'], string> = {
   within: '✅ within',
   over: '❌ **over**',
   'timed out': '⏱️ **timed out**',

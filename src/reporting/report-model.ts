@@ -3,6 +3,7 @@ import path from 'node:path'
 import { isCI } from '../budgets/update-mode.ts'
 import type { Finding } from '../verdict/judge.ts'
 import type { ShareOfBaseline } from '../verdict/relative-limit.ts'
+import type { Comparison } from './compare/comparison.ts'
 import { verdictOf, type CheckAttempt, type CheckCut, type CheckRecord, type CheckVerdict, type SiteRecord, type VariantRecord } from './check-record.ts'
 import { countedRows, countRows, type RunCounts, type SummaryRow } from './check-rows.ts'
 
@@ -37,6 +38,8 @@ export interface MemoryReport {
   earlierAttempts?: ReportCheck[]
   /** The shard this run was (`--shard=1/2`): the report covers that shard's checks only. */
   shard?: { index: number; count: number }
+  /** This run compared with a base run's report, when the plugin was given one (`compare`). */
+  comparison?: Comparison
 }
 
 export interface ReportEnvironment {
@@ -72,6 +75,11 @@ export interface ReportSummary extends RunCounts {
 export interface ReportCheck {
   /** Unique within the report, stable for the same run order: `01-telemetry`. Names the chart. */
   id: string
+  /**
+   * The Vitest project the check ran in, when the run has named projects (`test.projects`); absent
+   * otherwise. With file, test and budget, what identifies a check across runs (compare/).
+   */
+  project?: string
   /** Test file, relative to the Vitest root, `/`-separated. */
   file: string
   /** The test's full name (describe blocks and test name). */
@@ -214,10 +222,11 @@ export function chartFileName(id: string): string {
   return `memory-report-${id}.svg`
 }
 
-function checkOf({ file, test, record }: SummaryRow, id: string, root: string, charted: boolean): ReportCheck {
+function checkOf({ project, file, test, record }: SummaryRow, id: string, root: string, charted: boolean): ReportCheck {
   const allocations = allocationsOf(record)
   return {
     id,
+    ...(project !== undefined && { project }),
     file: toPosix(file),
     test,
     matcher: record.matcher,

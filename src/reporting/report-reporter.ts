@@ -4,6 +4,8 @@ import type { Reporter, TestModule, Vitest } from 'vitest/node'
 import { collectRows, plural } from './check-rows.ts'
 import { renderMarkdown } from './markdown-report.ts'
 import { pluginOutput } from './plugin-output.ts'
+import { renderComparison } from './compare/render-markdown.ts'
+import type { RunComparison } from './compare/run-comparison.ts'
 import { buildReport, collectEnvironment, type MemoryReport } from './report-model.ts'
 import type { ResolvedReportOptions } from './report-options.ts'
 import { chartOf, renderChart } from './svg-chart.ts'
@@ -24,9 +26,12 @@ const CHART_FILE = /^memory-report-[a-z0-9-]+\.svg$/
 export class ReportReporter implements Reporter {
   private vitest: Vitest | undefined
   private readonly options: ResolvedReportOptions
+  private readonly comparison: RunComparison | undefined
 
-  constructor(options: ResolvedReportOptions) {
+  /** `comparison`: the base run this one is compared with (`compare`), whose comparison the report carries. */
+  constructor(options: ResolvedReportOptions, comparison?: RunComparison) {
     this.options = options
+    this.comparison = comparison
   }
 
   onInit(vitest: Vitest): void {
@@ -38,17 +43,8 @@ export class ReportReporter implements Reporter {
     if (!vitest) return
     const rows = collectRows(testModules)
     if (rows.length === 0 && earlierChartsIn(this.options.dir) === undefined) return
-    // A browser project's checks ran in a page, whatever its pool says.
-    const pools = testModules.map((testModule) => (testModule.project.config.browser?.enabled ? 'browser' : String(testModule.project.config.pool)))
-    const browsers = rows.flatMap((row) => (row.record.browser ? [row.record.browser] : []))
-    const { shard } = vitest.config
-    const report = buildReport(rows, {
-      root: vitest.config.root,
-      createdAt: new Date(),
-      environment: collectEnvironment(vitest.version, pools, process.env, browsers),
-      version: PACKAGE_VERSION,
-      ...(shard && { shard: { index: shard.index, count: shard.count } }),
-    })
+    const comparison = this.comparison?.of(vitest, testModules)
+    const report = { ...reportOfRun(vitest, testModules, rows), ...(comparison && { comparison }) }
     const output = pluginOutput(vitest)
     try {
       const written = path.relative(process.cwd(), writeReport(report, this.options))
@@ -60,6 +56,21 @@ export class ReportReporter implements Reporter {
       vitest.logger.error(`vitest-memory-budget: could not write the memory report to ${this.options.dir}: ${(error as Error).message}`)
     }
   }
+}
+
+/** The report of a run, from its test modules: what the report files hold, and what a comparison compares. */
+export function reportOfRun(vitest: Vitest, testModules: ReadonlyArray<TestModule>, rows = collectRows(testModules)): MemoryReport {
+  // A browser project's checks ran in a page, whatever its pool says.
+  const pools = testModules.map((testModule) => (testModule.project.config.browser?.enabled ? 'browser' : String(testModule.project.config.pool)))
+  const browsers = rows.flatMap((row) => (row.record.browser ? [row.record.browser] : []))
+  const { shard } = vitest.config
+  return buildReport(rows, {
+    root: vitest.config.root,
+    createdAt: new Date(),
+    environment: collectEnvironment(vitest.version, pools, process.env, browsers),
+    version: PACKAGE_VERSION,
+    ...(shard && { shard: { index: shard.index, count: shard.count } }),
+  })
 }
 
 /**
@@ -77,11 +88,12 @@ export function writeReport(report: MemoryReport, options: ResolvedReportOptions
   for (const check of report.checks) if (check.chart) writeFileSync(path.join(options.dir, check.chart), renderChart(chartOf(check)))
   writeFileSync(path.join(options.dir, REPORT_JSON), JSON.stringify(report, null, 2) + '\n')
   const markdown = path.join(options.dir, REPORT_MARKDOWN)
-  writeFileSync(markdown, renderMarkdown(report))
+  const comparison = report.comparison && renderComparison(report.comparison)
+  writeFileSync(markdown, renderMarkdown(report, { ...(comparison && { comparison }) }))
   const stepSummary = env.GITHUB_STEP_SUMMARY
   if (options.githubSummary && stepSummary && report.checks.length > 0) {
     // Relative images do not resolve on the run's page; details only for checks that did not pass.
-    appendFileSync(stepSummary, renderMarkdown(report, { charts: false, details: 'over' }) + '\n')
+    appendFileSync(stepSummary, renderMarkdown(report, { charts: false, details: 'over', ...(comparison && { comparison }) }) + '\n')
   }
   return markdown
 }

@@ -3,6 +3,9 @@ import type { Reporter, TestModule, Vitest } from 'vitest/node'
 import { formatRate, formatSignedSize, formatSize } from '../budgets/sizes.ts'
 import { verdictOf, type CheckRecord } from './check-record.ts'
 import { collectRows, countRows, headline, type SummaryRow } from './check-rows.ts'
+import type { CheckComparison, FigureComparison } from './compare/comparison.ts'
+import { formatSince } from './compare/format.ts'
+import type { RunComparison } from './compare/run-comparison.ts'
 import { pluginOutput } from './plugin-output.ts'
 
 export { collectRows, type SummaryRow } from './check-rows.ts'
@@ -14,6 +17,12 @@ export { collectRows, type SummaryRow } from './check-rows.ts'
  */
 export class SummaryReporter implements Reporter {
   private vitest: Vitest | undefined
+  private readonly comparison: RunComparison | undefined
+
+  /** `comparison`: the base run this one is compared with (`compare`): the table gains its column. */
+  constructor(comparison?: RunComparison) {
+    this.comparison = comparison
+  }
 
   onInit(vitest: Vitest): void {
     this.vitest = vitest
@@ -24,11 +33,15 @@ export class SummaryReporter implements Reporter {
     const rows = collectRows(testModules)
     if (rows.length === 0) return
     const output = pluginOutput(this.vitest)
-    output.log(formatSummary(rows, { stream: output.stream }))
+    const comparison = this.comparison?.of(this.vitest, testModules)
+    const regressed = new Set(comparison?.regressions.map((regression) => regression.figure))
+    const since = comparison && sinceBase(rows, this.comparison!.byCheck(this.vitest, testModules), regressed)
+    output.log(formatSummary(rows, { stream: output.stream, ...(since && { since }) }))
   }
 }
 
 const HEADER = ['check', 'test', 'cycles', 'retained', 'leak/cycle (without / with)', 'allocated/cycle', 'peak', 'objects (top group)', 'verdict']
+const SINCE_HEADER = 'since base'
 const TEST_WIDTH = 50
 
 /** Part of a cell: the figures a check went over stand out in bold red. */
@@ -40,6 +53,28 @@ interface Segment {
 export interface SummaryOptions {
   /** The stream the table goes to: colour only when it is a terminal. @default process.stdout */
   stream?: NodeJS.WritableStream
+  /**
+   * Each row's change since the base run (`compare`), in row order; undefined for a row the
+   * comparison has not (an earlier attempt). With it, the table has a `since base` column before
+   * the verdict.
+   */
+  since?: ReadonlyArray<SinceBase | undefined>
+}
+
+/** A row's cell in the `since base` column: bold red when it holds an increase over `failOn`. */
+export interface SinceBase {
+  text: string
+  regressed: boolean
+}
+
+/** The comparison's checks (in report order: the counted rows') as cells of the table's rows. */
+export function sinceBase(rows: readonly SummaryRow[], checks: ReadonlyArray<CheckComparison | undefined>, regressions: ReadonlySet<FigureComparison> = new Set()): Array<SinceBase | undefined> {
+  let counted = 0
+  return rows.map((row) => {
+    if (row.earlierAttempt) return undefined
+    const check = checks[counted++]
+    return check && { text: formatSince(check), regressed: check.figures.some((figure) => regressions.has(figure)) }
+  })
 }
 
 /**
@@ -52,8 +87,11 @@ export interface SummaryOptions {
  */
 export function formatSummary(rows: SummaryRow[], options: SummaryOptions = {}): string {
   const style = (format: Parameters<typeof styleText>[0], text: string) => styleText(format, text, options.stream ? { stream: options.stream } : {})
-  const cells: Segment[][][] = rows.map(({ test, record, earlierAttempt }) => {
+  const since = options.since
+  const header = since ? [...HEADER.slice(0, -1), SINCE_HEADER, HEADER.at(-1)!] : HEADER
+  const cells: Segment[][][] = rows.map(({ test, record, earlierAttempt }, index) => {
     const failed = !earlierAttempt && verdictOf(record) !== 'within'
+    const change = since?.[index]
     return [
       [{ text: record.matcher === 'toLeakMemory' ? 'toLeakMemory' : `"${record.budget}"`, over: failed }],
       [{ text: test.length <= TEST_WIDTH ? test : `${test.slice(0, TEST_WIDTH - 1)}…` }],
@@ -62,11 +100,12 @@ export function formatSummary(rows: SummaryRow[], options: SummaryOptions = {}):
       growthCell(record),
       ...allocationCells(record),
       objectsCell(record),
+      ...(since ? [[{ text: change?.text ?? '-', over: change?.regressed ?? false }]] : []),
       [{ text: verdictText(record, earlierAttempt), over: failed }],
     ]
   })
   const plain = (cell: Segment[]) => cell.map((segment) => segment.text).join('')
-  const widths = HEADER.map((title, column) => Math.max(title.length, ...cells.map((row) => plain(row[column]!).length)))
+  const widths = header.map((title, column) => Math.max(title.length, ...cells.map((row) => plain(row[column]!).length)))
   const line = (row: Segment[][], styled: boolean) => {
     const padded = row.map((cell, column) => {
       const text = cell.map((segment) => (styled && segment.over ? style(['bold', 'red'], segment.text) : segment.text)).join('')
@@ -75,7 +114,7 @@ export function formatSummary(rows: SummaryRow[], options: SummaryOptions = {}):
     return ('    ' + padded.join('  ')).trimEnd()
   }
 
-  const lines = ['', style('bold', ' Memory budgets'), style('dim', line(HEADER.map((text) => [{ text }]), false))]
+  const lines = ['', style('bold', ' Memory budgets'), style('dim', line(header.map((text) => [{ text }]), false))]
   let file: string | undefined
   rows.forEach((row, index) => {
     if (row.file !== file) {

@@ -17,6 +17,14 @@ describe('the package npm pack makes', () => {
     expect(packListProblems(files, sources)).toEqual([])
     const texts = files.map((file) => ({ path: file, text: readFileSync(path.join(repoRoot, file), 'utf8') }))
     expect(sourceMapCommentProblems(texts)).toEqual([])
+    const { bin } = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { bin: Record<string, string> }
+    expect(files).toContain(bin['vitest-memory-budget'])
+  })
+
+  test('the bin is the CLI, run by node wherever npm links it', () => {
+    const { bin } = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { bin: Record<string, string> }
+    expect(bin).toEqual({ 'vitest-memory-budget': 'dist/cli/bin.js' })
+    expect(readFileSync(path.join(repoRoot, 'src/cli/bin.ts'), 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node')
   })
 
   test('package.json builds before packing (npm pack and npm publish run prepack)', () => {

@@ -3,6 +3,7 @@ import type { TestModule } from 'vitest/node'
 import { budgetChecks, cutBudgets } from '../../src/reporting/budget-recorder.ts'
 import { cutRecord, type CheckRecord } from '../../src/reporting/check-record.ts'
 import { collectRows } from '../../src/reporting/check-rows.ts'
+import { buildReport, type ReportEnvironment } from '../../src/reporting/report-model.ts'
 import { budgetCheck, leakCheck } from '../helpers/check-records.ts'
 
 // The rows of a run from its test modules, as Vitest hands them to reporters (the few members read).
@@ -40,6 +41,16 @@ describe('collectRows', () => {
     expect(rows.map((row) => [row.file, row.test, row.record.block!.growth.perCycle])).toEqual([
       ['a.test.ts', 'a1', 0], ['a.test.ts', 'a1', 1], ['a.test.ts', 'a2', 2], ['b.test.ts', 'b1', 0], ['a.test.ts', 'other', 3],
     ])
+  })
+
+  test('a row names its project when the run has named projects, and none in a run without (one unnamed project)', () => {
+    const rows = collectRows([
+      testModule('a.test.ts', [{ name: 'plain', records: [leakCheck(0)] }]),
+      testModule('a.test.ts', [{ name: 'in node', records: [leakCheck(1)] }], 'node'),
+    ])
+    expect(rows.map((row) => [row.project, row.test])).toEqual([[undefined, 'plain'], ['node', 'in node']])
+    const checks = buildReport(rows, { root: '/project', createdAt: new Date(0), environment: {} as ReportEnvironment, version: '0' }).checks
+    expect(checks.map((check) => ['project' in check, check.project])).toEqual([[false, undefined], [true, 'node']])
   })
 
   test('a retried test: the checks of its attempts before the last are marked', () => {
