@@ -24,7 +24,8 @@ test('a leak every 10th cycle is caught, measured on while unsettled, and the st
   // measure.test.ts pins the extension itself on readings of known shape.
   const cycles = Number(/^block leaks memory \((20|40|60) cycles after \d+ warm-up\)$/.exec(lines[0]!)?.[1])
   expect(cycles, lines[0]).toBeGreaterThan(0)
-  expect(lines[1]).toMatch(/^ {2}leak {6}block grows [\d.]+ B\/cycle > 0 B\/cycle {2}\(±[\d.]+ B\/cycle\)$/)
+  // Its average is 819 B/cycle; a fit over two or four steps reads above or below it, by where they fall (1.04 kB seen).
+  expect(lines[1]).toMatch(/^ {2}leak {6}block grows [\d.]+ k?B\/cycle > 0 B\/cycle {2}\(±[\d.]+ k?B\/cycle\)$/)
   expect(lines[2]).toBe('  left behind by block (heap snapshots of a second run):')
   // The second run measures as many cycles as the first: one 8 kB string (8.19 kB) per 10 of them.
   const strings = cycles / 10
