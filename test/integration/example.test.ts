@@ -55,7 +55,8 @@ describe('the browser example (npm run example:browser)', () => {
       'tooltips stay within their memory budget': 'passed',
       'mounting and unmounting the list leaks nothing': 'passed',
     })
-    expect(run.output).toMatch(/"tooltips" +tooltips stay within their memory budget +20\+20 +.* within/)
+    // Its allocation is sampled in the page too: the tooltips' few kB a cycle, under the budget's 16 kB.
+    expect(run.output).toMatch(/"tooltips" +tooltips stay within their memory budget +20\+20 +.* \+\d+(\.\d+)? kB +- +- +within/)
   })
 
   test('its leaky twin (npm run example:browser:leak) fails, naming the cached tooltips and the window listener', async () => {
