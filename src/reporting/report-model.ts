@@ -98,6 +98,8 @@ export interface ReportCheck {
   cut?: Omit<CheckCut, 'verdict'>
   /** What the check left out, passing or not, and why (objects not read from a heap too large). */
   skipped?: string
+  /** The browser whose page the check measured (browser mode), e.g. `Chromium 156.0.7632.45`; absent in Node. */
+  browser?: string
   /** The attempt of its test (Vitest's retry and repeats) that made the check. */
   attempt?: CheckAttempt
   /** Measured cycles per variant (for toLeakMemory, as many as it ran: up to 3 times those asked, while growth was not settled), warm-up asked for and run. */
@@ -235,6 +237,7 @@ function checkOf({ project, file, test, record }: SummaryRow, id: string, root: 
     verdict: verdictOf(record),
     ...(record.cut && { cut: { reason: record.cut.reason, where: record.cut.where } }),
     ...(record.skipped && { skipped: record.skipped }),
+    ...(record.browser && { browser: record.browser }),
     ...(record.attempt && (record.attempt.retry > 0 || record.attempt.repeat > 0) && { attempt: record.attempt }),
     cycles: record.cycles,
     warmup: record.warmup,

@@ -1,6 +1,7 @@
 import { Z_95 } from '../../engine/robust-line.ts'
 import type { Subject } from '../../verdict/judge.ts'
 import type { ReportCheck } from '../report-model.ts'
+import { PAGE_RETAINED_FLOOR } from './noise.ts'
 
 /** The figures of a check that two runs compare, by the budget key that limits each. */
 export type FigureKey = 'retained' | 'leak' | 'allocated' | 'direct' | 'peak' | 'objects'
@@ -20,6 +21,8 @@ export interface Figure {
   value: number
   below: number
   above: number
+  /** The least change this figure can show, where more than its key's floor (noise.ts): a page's retained memory. */
+  floor?: number
 }
 
 /**
@@ -43,7 +46,7 @@ export function figuresOf(check: ReportCheck): Figure[] {
   const figures: Figure[] = []
   if (check.retained) {
     const { bytes, uncertainty } = check.retained
-    figures.push({ key: 'retained', unit: 'B', value: bytes, below: uncertainty, above: uncertainty })
+    figures.push({ key: 'retained', unit: 'B', value: bytes, below: uncertainty, above: uncertainty, ...(check.browser && { floor: PAGE_RETAINED_FLOOR }) })
   }
   for (const subject of ['baseline', 'candidate', 'block'] as const satisfies readonly Subject[]) {
     const growth = check[subject]?.growth

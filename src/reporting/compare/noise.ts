@@ -41,6 +41,16 @@ export const NOISE_FLOORS: Readonly<Record<FigureKey, number>> = {
 export const NOISE_MULTIPLE = 3
 
 /**
+ * A browser page's retained figure moves between runs by more than its run can see: the page's heap
+ * is read whole, code spaces included (the protocol cannot tell them apart), so whether V8 compiled
+ * a feature's function once more before the candidate's end reads as kilobytes retained, the same in
+ * every cycle of that run (its interval ±0). A new user's trial of an unchanged check read it in two
+ * bands, 25 and 35 kB, over six runs (Vitest 5), and 15.6 kB against -7.8 kB over five (Vitest 4.1):
+ * 23 kB apart. Twice that is the least change a page's retained memory can show.
+ */
+export const PAGE_RETAINED_FLOOR = 48 * 1000
+
+/**
  * How far two runs' figures may differ by noise alone: NOISE_MULTIPLE times the combined reach of
  * their 95% intervals towards each other, and at least the figure's floor. The side of each
  * interval that faces the other figure counts (Theil-Sen and the peak's intervals are not
@@ -50,7 +60,7 @@ export const NOISE_MULTIPLE = 3
 export function noiseBetween(base: Figure, head: Figure): number {
   const rising = head.value >= base.value
   const reach = Math.hypot(rising ? base.above : base.below, rising ? head.below : head.above)
-  return Math.max(NOISE_FLOORS[base.key], NOISE_MULTIPLE * reach)
+  return Math.max(NOISE_FLOORS[base.key], base.floor ?? 0, head.floor ?? 0, NOISE_MULTIPLE * reach)
 }
 
 /** Whether head differs from base beyond noise, and which way. */

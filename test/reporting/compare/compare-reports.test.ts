@@ -68,6 +68,16 @@ describe('compareReports: noise', () => {
     expect(compareReports(leak(0), leak(70)).checks[0]!.figures[0]).toMatchObject({ noise: 64, change: 'increased' })
   })
 
+  test("a page's retained memory moves between runs by what its run cannot see (code spaces read with the heap): 48 kB is its least change", () => {
+    const page = (bytes: number) => report([{ ...budgetCheck('tooltips', { retained: bytes, retainedUncertainty: 0 }), browser: 'Chromium 156.0.8078.129' }])
+    // The trial's two bands of one unchanged check, 23 kB apart, each ±0 in its run.
+    expect(compareReports(page(-7_800), page(15_600)).checks[0]!.figures[0]).toMatchObject({ noise: 48_000, change: 'unchanged' })
+    expect(compareReports(page(10_000), page(60_000)).checks[0]!.figures[0]).toMatchObject({ noise: 48_000, change: 'increased' })
+    // The same figures from a Node worker are 23 kB apart beyond its 4 kB floor.
+    const node = (bytes: number) => report([budgetCheck('tooltips', { retained: bytes, retainedUncertainty: 0 })])
+    expect(compareReports(node(-7_800), node(15_600)).checks[0]!.figures[0]).toMatchObject({ noise: 4096, change: 'increased' })
+  })
+
   test('the side of each interval that faces the other figure counts (Theil-Sen and peak intervals are not symmetric)', () => {
     const peak = (extra: number, low: number, high: number) => report([budgetCheck('telemetry', { allocated: ALLOCATING, peak: { extra, low, high } })])
     // Base reaches 20 kB up, head 1 kB down: 3 * hypot(20000, 1000).
