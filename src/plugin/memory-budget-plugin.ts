@@ -5,7 +5,7 @@ import type { BrowserCommandContext, TestProject, Vitest } from 'vitest/node'
 import { resolveHeadroom } from '../budgets/record-budget.ts'
 import { removeDeadSnapshotFolders } from '../checks/snapshot-folders.ts'
 import { BudgetRecorder } from '../reporting/budget-recorder.ts'
-import { resolveCompare, validateCompareOptions } from '../reporting/compare/compare-option.ts'
+import { failOnWithoutBase, resolveCompare, validateCompareOptions } from '../reporting/compare/compare-option.ts'
 import { CompareReporter, RunComparison } from '../reporting/compare/run-comparison.ts'
 import { resolveReportOptions } from '../reporting/report-options.ts'
 import { ReportReporter } from '../reporting/report-reporter.ts'
@@ -62,6 +62,8 @@ export function memoryBudget(options: MemoryBudgetOptions = {}): Plugin {
         // Pushed here rather than set in config(): a reporter there would replace Vitest's default one.
         const compare = resolveCompare(options.compare, options.failOn, vitest.config.root)
         const comparison = compare && new RunComparison(compare)
+        const noBase = failOnWithoutBase(options.failOn, compare)
+        if (noBase) vitest.logger.warn(noBase)
         if (options.summary !== false) vitest.config.reporters.push(new SummaryReporter(comparison))
         const report = resolveReportOptions(options.report, vitest.config.root)
         if (report) vitest.config.reporters.push(new ReportReporter(report, comparison))

@@ -118,6 +118,7 @@ describe('bad input: exit 2, one line naming what was wrong', () => {
   test.each([
     ['compare base.json missing.json', 'vitest-memory-budget: head report missing.json: cannot read it (no such file); expected a memory-report.json written by vitest-memory-budget (report version 2)\n'],
     ['compare notjson.json grown.json', 'vitest-memory-budget: base report notjson.json: not JSON (Unexpected token \'<\', "<html>" is not valid JSON); expected a memory-report.json written by vitest-memory-budget (report version 2)\n'],
+    ['compare notjson2.json grown.json', 'vitest-memory-budget: base report notjson2.json: not JSON (Unexpected token \'o\', "not json\\n" is not valid JSON); expected a memory-report.json written by vitest-memory-budget (report version 2)\n'],
     ['compare base.json grown.json --fail-on allocated', 'vitest-memory-budget: --fail-on: expected figure=limit pairs separated by commas, such as allocated=10%,retained=4kB, got "allocated"\n'],
     ['compare base.json grown.json --fail-on heap=10%', 'vitest-memory-budget: --fail-on heap: not a figure a comparison reads; expected one of retained, leak, allocated, direct, peak, objects\n'],
     ['compare base.json grown.json --format xml', `vitest-memory-budget: --format: expected markdown, json, benchmark or bencher, got "xml"\n${USAGE_LINE}`],
@@ -126,6 +127,7 @@ describe('bad input: exit 2, one line naming what was wrong', () => {
     ['', `vitest-memory-budget: no command given\n${USAGE_LINE}`],
     ['compare base.json grown.json --threshold 5', `vitest-memory-budget: Unknown option '--threshold'\n${USAGE_LINE}`],
   ])('%s', (argv, stderr) => {
-    expect(cli(argv, { ...files, '/ci/notjson.json': '<html>' })).toEqual({ code: 2, stdout: '', stderr })
+    // A file's own line breaks, quoted by the parser, stay on the message's one line.
+    expect(cli(argv, { ...files, '/ci/notjson.json': '<html>', '/ci/notjson2.json': 'not json\n' })).toEqual({ code: 2, stdout: '', stderr })
   })
 })

@@ -31,3 +31,12 @@ export function resolveCompare(compare: string | undefined, failOn: FailOnInput 
   if (shown === undefined) return undefined
   return { base: path.resolve(root, shown), shown, ...(limits && { failOn: limits }) }
 }
+
+/**
+ * What to say when `failOn` is set and no base is named: a base path CI did not set turns the gate
+ * off, which must be said, not silent. Undefined when there is nothing to say.
+ */
+export function failOnWithoutBase(failOn: FailOnInput | undefined, compare: ResolvedCompare | undefined): string | undefined {
+  if (failOn === undefined || compare) return undefined
+  return `vitest-memory-budget: no base report to compare with (neither the compare option nor ${COMPARE_ENV} names one): failOn checks nothing in this run.`
+}

@@ -56,7 +56,10 @@ export function parseFailOnFlag(text: string): FailOn {
     if (value === undefined || rest.length > 0 || key!.trim() === '' || value.trim() === '') {
       throw new TypeError(`--fail-on: expected figure=limit pairs separated by commas, such as allocated=10%,retained=4kB, got ${showValue(text)}`)
     }
-    input[key!.trim()] = value.trim()
+    const figure = key!.trim()
+    // The last would win: a limit given twice is a mistake to point at, not to guess.
+    if (Object.hasOwn(input, figure)) throw new TypeError(`--fail-on ${figure}: given twice (${input[figure]} and ${value.trim()}); give each figure once`)
+    input[figure] = value.trim()
   }
   return parseFailOn(input, (key) => `--fail-on ${key}`)
 }

@@ -29,7 +29,7 @@ export function readReport(file: string, role: string, read: (file: string) => s
   try {
     report = JSON.parse(text)
   } catch (error) {
-    throw new ReportReadError(`${role} report ${file}: not JSON (${(error as Error).message}); expected ${EXPECTED}`)
+    throw new ReportReadError(`${role} report ${file}: not JSON (${(error as Error).message.replaceAll('\n', '\\n')}); expected ${EXPECTED}`)
   }
   const problem = problemOf(report)
   if (problem) throw new ReportReadError(`${role} report ${file}: ${problem}; expected ${EXPECTED}`)

@@ -1,7 +1,7 @@
 import { stripVTControlCharacters } from 'node:util'
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { compareReports } from '../../../src/reporting/compare/compare-reports.ts'
-import { COMPARE_ENV, resolveCompare, validateCompareOptions } from '../../../src/reporting/compare/compare-option.ts'
+import { COMPARE_ENV, failOnWithoutBase, resolveCompare, validateCompareOptions } from '../../../src/reporting/compare/compare-option.ts'
 import { parseFailOn } from '../../../src/reporting/compare/fail-on.ts'
 import { formatSince } from '../../../src/reporting/compare/format.ts'
 import { renderMarkdown } from '../../../src/reporting/markdown-report.ts'
@@ -75,6 +75,16 @@ describe('the compare and failOn options', () => {
     })
     expect(resolveCompare('base/memory-report.json', undefined, '/project', { [COMPARE_ENV]: '/artifacts/main.json' })).toEqual({ base: '/artifacts/main.json', shown: '/artifacts/main.json' })
     expect(resolveCompare(undefined, undefined, '/project', { [COMPARE_ENV]: ' ' })).toBeUndefined()
+  })
+
+  test('failOn with no base named (a path CI did not set) is said, not silent: the gate is off in that run', () => {
+    const none = resolveCompare(undefined, { allocated: '10%' }, '/project', {})
+    expect(failOnWithoutBase({ allocated: '10%' }, none)).toBe(
+      'vitest-memory-budget: no base report to compare with (neither the compare option nor VITEST_MEMORY_BUDGET_COMPARE names one): failOn checks nothing in this run.',
+    )
+    const named = resolveCompare(undefined, { allocated: '10%' }, '/project', { [COMPARE_ENV]: 'base.json' })
+    expect(failOnWithoutBase({ allocated: '10%' }, named)).toBeUndefined()
+    expect(failOnWithoutBase(undefined, none)).toBeUndefined()
   })
 
   test.each([
