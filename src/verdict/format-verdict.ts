@@ -5,6 +5,7 @@ import type { BudgetMeasurement, LeakMeasurement } from '../engine/measure.ts'
 import type { ExplainedGroup } from '../engine/snapshots/analyse.ts'
 import path from 'node:path'
 import type { AllocationSite } from '../engine/allocations/index.ts'
+import { Z_95 } from '../engine/robust-line.ts'
 import { ENTRY_BYTES, NOISE_FLOOR, objectCycles, type AllocationEvidence, type Finding, type ObjectEvidence, type Subject, type Verdict } from './judge.ts'
 
 /** What a message can add beyond the verdict: the objects behind it, and how they were read. */
@@ -68,8 +69,33 @@ function findingLines(findings: Finding[], check: CheckCycles, context: MessageC
   const lines = over.flatMap((finding) => [...overLines(finding, objectCycles(check, finding.subject), context.root), ...siteLines(finding, context)])
   lines.push(...leftBehindLines(over, check, context))
   if (context.note && over.length > 0) lines.push(`  (${context.note})`)
-  return [...lines, ...findings.filter((finding) => !finding.over).map((finding) => withinLine(finding, objectCycles(check, finding.subject)))]
+  return [
+    ...lines,
+    ...findings.filter((finding) => !finding.over).flatMap((finding) => [withinLine(finding, objectCycles(check, finding.subject)), ...directMissedLines(finding, context)]),
+  ]
 }
+
+/**
+ * A `direct` within its limit because none of a real extra was sampled in the feature's files: V8
+ * charges a function it inlined into its caller to that caller, so a small feature function called
+ * from elsewhere can leave `direct` at 0 while the extra is all its own. Said, with where the extra
+ * was charged, rather than passed in silence.
+ */
+function directMissedLines(finding: Finding, context: MessageContext): string[] {
+  const evidence = context.allocations
+  if (finding.key !== 'direct' || !evidence || finding.measured > finding.uncertainty) return []
+  const { extraBytesPerCycle: extra, baseline, candidate } = evidence.measurement
+  const sampling = Z_95 * Math.hypot(baseline.samplingError, candidate.samplingError)
+  const top = evidence.measurement.extraSites[0]
+  if (!top || extra <= Math.max(DIRECT_MISSED_FLOOR, 2 * sampling)) return []
+  return [
+    `            none of the extra ${formatSignedRate(extra)} was sampled in sites.direct's files; most went to ${siteLabel(top, context.root)}` +
+      ` (a function V8 inlined into its caller is charged to the caller)`,
+  ]
+}
+
+/** Least extra allocation whose absence from `sites.direct` is worth a line: a kilobyte a cycle. */
+const DIRECT_MISSED_FLOOR = 1024
 
 /**
  * Where the memory is: for a retained or leak limit that went over, or a count that grew (DOM nodes),
