@@ -11,7 +11,7 @@ const quiet = { perCycle: 0, low: 0, high: 0, firstHalf: 0, secondHalf: 0, cycle
 const measurement: BudgetMeasurement = {
   kind: 'budget', cycles: 20, warmup: 20, warmupRun: 20, candidateWarmupRun: 20, nextCycle: 80, snapshotMs: 0,
   baseline: { readings: [], growth: quiet }, candidate: { readings: [], growth: quiet },
-  retained: { bytes: 0, uncertainty: 0, source: 'heap statistics' }, warmupReadings: [], durationMs: 1,
+  retained: { bytes: 0, uncertainty: 0, source: 'heap-statistics' }, warmupReadings: [], durationMs: 1,
 }
 const budget: ResolvedBudget = { name: 'tooltips', file: '/project/memory-budgets.json', cycles: 20, warmup: 20, leak: 0, direct: 5_000, sites: { direct: ['src/tooltip-log.js'] } }
 
