@@ -1,3 +1,4 @@
+import { blockScopeVariable } from './block-scope-names.ts'
 import { dominatorTree, nameOf, nodeIndexOfId, type HeapGraph } from './heap-graph.ts'
 import { retainingEdges } from './rules/retaining-edges.ts'
 
@@ -83,7 +84,7 @@ function stepsTo(graph: HeapGraph, into: Int32Array, node: number): PathStep[] |
   let edge: number | undefined
   for (let at = node; ; ) {
     const step: PathStep = { node: { name: nameOf(graph, at), type: graph.nodeTypes[graph.nodeType[at]!]! } }
-    if (edge !== undefined) step.edge = { label: edgeName(graph, edge), type: graph.edgeTypes[graph.edgeType[edge]!]! }
+    if (edge !== undefined) step.edge = edgeOf(graph, at, edge)
     steps.push(step)
     if (at === 0) break
     edge = into[at]!
@@ -104,6 +105,13 @@ function edgeSources(graph: HeapGraph): (edge: number) => number {
     }
     return low
   }
+}
+
+/** The edge from `source` as a path shows it: a block scope's variable by its name (blockScopeVariable). */
+function edgeOf(graph: HeapGraph, source: number, edge: number): { label: string; type: string } {
+  const type = graph.edgeTypes[graph.edgeType[edge]!]!
+  const variable = type === 'hidden' && nameOf(graph, source).startsWith('system / Context') ? blockScopeVariable(graph, source, edge) : undefined
+  return variable === undefined ? { label: edgeName(graph, edge), type } : { label: variable, type: 'context' }
 }
 
 /** A property or variable name; the index, as text, for elements and hidden slots. */
