@@ -1,4 +1,4 @@
-import { showValue } from '../../budgets/budget-errors.ts'
+import { nearest, showValue } from '../../budgets/budget-errors.ts'
 import { parseSize, SIZE_EXPECTED } from '../../budgets/sizes.ts'
 import type { FigureComparison } from './comparison.ts'
 import type { FigureKey } from './figures.ts'
@@ -38,7 +38,8 @@ export function parseFailOn(input: unknown, label: (key: string) => string = (ke
   const failOn: FailOn = {}
   for (const [key, value] of Object.entries(input)) {
     if (!(KEYS as readonly string[]).includes(key)) {
-      throw new TypeError(`${label(key)}: not a figure a comparison reads; expected one of ${KEYS.join(', ')}`)
+      const guess = nearest(key, KEYS)
+      throw new TypeError(`${label(key)}: not a figure a comparison reads; ${guess === undefined ? `expected one of ${KEYS.join(', ')}` : `did you mean ${guess}?`}`)
     }
     failOn[key as FigureKey] = parseLimit(key as FigureKey, value, label)
   }

@@ -110,7 +110,8 @@ function changeRow(check: CheckComparison, regressed: ReadonlySet<FigureComparis
     const text = `${formatChange(figure)}: ${formatFigure(figure.base, figure.unit)} → ${formatFigure(figure.head, figure.unit)}`
     what.push(regressed.has(figure) ? `**${cell(text)}**` : cell(text))
   }
-  if (check.status === 'unchanged') what.push('figures within noise')
+  // A verdict that changed while no figure moved: its limit did (the budget file), or a figure sat at it.
+  if (check.status === 'unchanged' || what.length === 0) what.push(check.verdictChanged ? 'figures within noise: the limits changed, or a figure sits at one' : 'figures within noise')
   return `| ${icon(check, moved)} | ${checkName(check.key)} | ${testCell(check.key)} | ${what.join('<br>')} | ${verdictCell(check)} |`
 }
 

@@ -15,7 +15,7 @@ describe('parseFailOn', () => {
   })
 
   test.each([
-    [{ alocated: '10%' }, 'failOn.alocated: not a figure a comparison reads; expected one of retained, leak, allocated, direct, peak, objects'],
+    [{ alocated: '10%' }, 'failOn.alocated: not a figure a comparison reads; did you mean allocated?'],
     [{ allocated: 'ten' }, `failOn.allocated: expected a share of the base's figure such as 10%, or a size such as 600 kB, 1.5 MiB or 512 (bytes); got "ten"`],
     [{ retained: -1 }, `failOn.retained: expected a share of the base's figure such as 10%, or a size such as 600 kB, 1.5 MiB or 512 (bytes); got -1`],
     [{ objects: '2.5' }, `failOn.objects: expected a share of the base's figure such as 10%, or a count of objects such as 5; got "2.5"`],
@@ -34,6 +34,7 @@ describe('parseFailOnFlag', () => {
     ['allocated', '--fail-on: expected figure=limit pairs separated by commas, such as allocated=10%,retained=4kB, got "allocated"'],
     ['allocated=10%,', '--fail-on: expected figure=limit pairs separated by commas, such as allocated=10%,retained=4kB, got "allocated=10%,"'],
     ['heap=10%', '--fail-on heap: not a figure a comparison reads; expected one of retained, leak, allocated, direct, peak, objects'],
+    ['alocated=10%', '--fail-on alocated: not a figure a comparison reads; did you mean allocated?'],
     ['allocated=10%,allocated=900%', '--fail-on allocated: given twice (10% and 900%); give each figure once'],
     ['peak=10 parsecs', `--fail-on peak: expected a share of the base's figure such as 10%, or a size such as 600 kB, 1.5 MiB or 512 (bytes); got "10 parsecs"`],
   ])('%s is refused', (flag, message) => {

@@ -54,6 +54,13 @@ describe('renderComparison', () => {
     expect(renderComparison(compareReports(base, base, { failOn: parseFailOn({ allocated: '10%' }) }))).toContain('\n\nNo increase beyond noise over the limits (allocated +10%).\n\n')
   })
 
+  test('a verdict that changed while no figure moved says why it can have', () => {
+    const before = report([budgetCheck('cache', { retained: 10_000, retainedUncertainty: 0 })])
+    const after = report([budgetCheck('cache', { retained: 10_500, retainedUncertainty: 0, verdict: 'over' })])
+    const row = renderComparison(compareReports(before, after)).split('\n').find((line) => line.includes('`cache`'))
+    expect(row).toBe('| ❌ | `cache` | telemetry.test.ts › cache stays within budget | figures within noise: the limits changed, or a figure sits at one | ✅ within → ❌ **over** |')
+  })
+
   test('a run that changed nothing says so in one line, and shows no change', () => {
     expect(renderComparison(compareReports(base, base))).toBe(`## Changes since base
 
