@@ -37,7 +37,8 @@ describe('checks in tests that replace the globals the tool waits on', () => {
     const overLines = run.errors[over]!.split('\n')
     expect(overLines[0]).toBe('memory budget "feature" exceeded (10 cycles without, 10 with)')
     // Kept once, in the first run: heap statistics give the figure (a second run, with snapshots, does not pay it again).
-    expect(overLines[1]).toMatch(/^ {2}retained {2}20\d kB > 64 kB {2}\(\+13\d kB, ±[\d.]+ k?B\)$/)
+    // 200 kB kept: heap statistics read it within their ± of that (198 kB ±2.24 kB in one CI run).
+    expect(overLines[1]).toMatch(/^ {2}retained {2}(19|20)\d kB > 64 kB {2}\(\+1[2-4]\d kB, ±[\d.]+ k?B\)$/)
     expect(overLines[2]).toMatch(/^ {12}(19|20)\d kB of it paid once, in a first run without heap snapshots: a second run, with them, did not pay it again$/)
   })
 
