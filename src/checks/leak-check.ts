@@ -3,6 +3,7 @@ import { measureLeak, type LeakMeasurement, type MeasurePlan } from '../engine/m
 import { CheckProgress, Pass } from '../engine/progress.ts'
 import type { GrowthEstimate } from '../engine/growth.ts'
 import { isLeaking, judgeLeak, keepsNothingTwice, NOISE_FLOOR, needsObjectEvidence, type CountLimits } from '../verdict/judge.ts'
+import { readingEvery } from './budget-check.ts'
 import { timesOf, type CheckOutcome } from './outcome.ts'
 import { inSnapshotDir, judgeWithObjects, snapshotRefusal, type SnapshotOptions } from './snapshot-run.ts'
 
@@ -47,7 +48,7 @@ export async function runLeakCheck(
   // Every run counts the collections (collection-census.ts): heap statistics cannot see a Map
   // growing by Smis, so no cheap signal could say when to look.
   const extendWhile = (growth: GrowthEstimate) => growthUnsettled(growth, plan.leak)
-  const measurement = await measureLeak(block, { ...plan, census: true, extendWhile }, probe, progress)
+  const measurement = await measureLeak(block, { ...plan, census: true, extendWhile, callsPerReading: readingEvery(probe) }, probe, progress)
   const verdict = judgeLeak(measurement, plan.leak, {}, plan)
   if (verdict.pass && !needsObjectEvidence(measurement.variant.growth, plan.leak)) return { measurement, verdict, evidence: {} }
   const refusal = snapshotRefusal(snapshotHeapLimit, probe.remote ? measurement.variant.readings.at(-1) : undefined)
@@ -60,7 +61,7 @@ export async function runLeakCheck(
     // As many cycles as the first run measured, its extension included, after a warm-up of
     // REWARM_CYCLES: the first run's cycles compiled the block, so this one only waits for V8 to be quiet.
     const warmup = Math.min(plan.warmup, REWARM_CYCLES)
-    const second = await measureLeak(block, { ...plan, warmup, cycles: measurement.cycles, snapshotDir, firstCycle: measurement.nextCycle, census: true }, probe, progress)
+    const second = await measureLeak(block, { ...plan, warmup, cycles: measurement.cycles, snapshotDir, firstCycle: measurement.nextCycle, census: true, callsPerReading: measurement.callsPerReading }, probe, progress)
     progress.pass = Pass.analysis
     const judged = await judgeWithObjects(
       [{ subject: 'block', name: 'block', before: second.snapshots!.start, after: second.snapshots!.end, collections: second.collections ?? [] }],

@@ -30,7 +30,7 @@ export interface GrowthEstimate {
  * compilation touched more than half the cycles, too little is left: all intervals are used, and
  * the halves test has to tell compilation from leaks.
  */
-export function estimateGrowth(series: HeapSeries, from: number, points: number): GrowthEstimate {
+export function estimateGrowth(series: HeapSeries, from: number, points: number, callsPerReading = 1): GrowthEstimate {
   const intervals = points - 1
   const kept = new Float64Array(points)
   let count = 1
@@ -49,14 +49,16 @@ export function estimateGrowth(series: HeapSeries, from: number, points: number)
 
   const line = fitRobustLine(ys, start, length)
   const half = length >> 1
+  // Slopes per reading, given per call.
+  const k = callsPerReading
   return {
-    perCycle: line.slope,
-    low: line.slopeLow,
-    high: line.slopeHigh,
+    perCycle: line.slope / k,
+    low: line.slopeLow / k,
+    high: line.slopeHigh / k,
     // The halves share their middle point so that together they cover every interval once.
-    firstHalf: fitRobustLine(ys, start, half + 1).slope,
-    secondHalf: fitRobustLine(ys, start + half, length - half).slope,
-    cycles: intervals,
-    compilingCycles,
+    firstHalf: fitRobustLine(ys, start, half + 1).slope / k,
+    secondHalf: fitRobustLine(ys, start + half, length - half).slope / k,
+    cycles: intervals * k,
+    compilingCycles: compilingCycles * k,
   }
 }

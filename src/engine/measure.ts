@@ -48,6 +48,38 @@ export interface MeasurePlan {
    * the candidate's warm-up, compare.
    */
   candidateWarmup?: number
+  /**
+   * Calls of the block between two readings (default 1). 'auto' times the first TIMED_CYCLES
+   * warm-up cycles and reads every second call when a collection and reading took at least as long
+   * as a call (readingsEvery). A run that repeats another passes the first's number. `cycles`,
+   * `warmup` and `candidateWarmup` count calls whatever it is.
+   */
+  callsPerReading?: number | 'auto'
+}
+
+/** Readings a variant needs at least for its fit and halves test: no fewer, whatever the calls between them. */
+export const MIN_READINGS = 10
+
+/** Warm-up cycles, one call and one reading each, timed to choose the calls between readings. */
+export const TIMED_CYCLES = 3
+
+/**
+ * The most calls a reading may cover for `cycles` measured calls: 2 where they split evenly into
+ * MIN_READINGS readings or more, else 1.
+ */
+export function mostCallsPerReading(cycles: number): number {
+  return cycles % 2 === 0 && cycles / 2 >= MIN_READINGS ? 2 : 1
+}
+
+/**
+ * Calls between readings, from the first warm-up cycles' times. A full GC costs more than a fast
+ * block (6 ms in a 13 MB worker, 100 ms at 100 MB, against a 1 ms block), and a leak grows k-fold
+ * between readings while their noise does not: where a collection and reading took at least as
+ * long as a call, reading every second call halves the check's GCs. Where the block's own time
+ * dominates, fewer readings would save little and cost precision.
+ */
+export function readingsEvery(most: number, blockMs: number, calls: number, toolMs: number, readings: number): number {
+  return most > 1 && toolMs / readings >= blockMs / calls ? most : 1
 }
 
 /** How much longer than asked warm-up may run while V8 is still compiling. */
@@ -57,7 +89,7 @@ export const WARMUP_EXTENSION = 3
 export const RUN_EXTENSION = 3
 
 export interface VariantMeasurement {
-  /** Post-GC bytes: before the variant's first measured cycle, then after each. */
+  /** Post-GC bytes: before the variant's first measured cycle, then after every `callsPerReading` calls. */
   readings: number[]
   growth: GrowthEstimate
   /** The probe's counts over the same cycles (a browser page's DOM nodes, listeners), by name. */
@@ -73,6 +105,8 @@ export interface CountGrowth {
 }
 
 interface Common extends MeasurePlan {
+  /** Calls of the block between two readings. */
+  callsPerReading: number
   /** Time spent writing heap snapshots, included in durationMs. */
   snapshotMs: number
   /** Warm-up cycles actually run. */
@@ -112,19 +146,37 @@ export interface BudgetMeasurement extends Common {
 /**
  * Warm-up with `enabled: false`. Layout of the series: [initial, warm-up..., reference, measured...],
  * `measured` readings from the reference on. The reference is the measured loop's own first reading.
+ * With callsPerReading 'auto', the first TIMED_CYCLES cycles read after each call, and their times
+ * choose the calls between readings for the rest of the check (readingsEvery); the series has room
+ * for `measured` readings of one call each.
  */
-async function warmUp(block: Block, plan: MeasurePlan, probe: HeapProbe, measured: number, progress?: CheckProgress) {
+async function warmUp(block: Block, plan: MeasurePlan, probe: HeapProbe, measured: number, progress = new CheckProgress()) {
   const started = now()
+  const auto = plan.callsPerReading === 'auto'
+  const most = auto ? mostCallsPerReading(plan.cycles) : (plan.callsPerReading as number | undefined) ?? 1
   const maxWarmup = plan.warmup * WARMUP_EXTENSION
   const series = createSeries(2 + maxWarmup + measured, probe.counts)
   // Warm-up runs on, up to maxWarmup, until V8 stops compiling: tier-up keeps adding feedback and
   // code for dozens of cycles in a busy block, and measuring before it settles reads it as growth.
   const firstCycle = plan.firstCycle ?? 0
-  const warmupRun = plan.warmup === 0 ? 0 : await runCycles(block, makeContexts(false, firstCycle, maxWarmup), probe, series, 0, { stopWhenQuiet: plan.warmup, ...(progress && { progress }) })
-  const reference = warmupRun === 0 ? 0 : warmupRun + 1
+  const contexts = makeContexts(false, firstCycle, maxWarmup * most)
+  let k = auto ? 1 : most
+  let timed = 0
+  if (auto && most > 1 && plan.warmup > TIMED_CYCLES) {
+    const [, blockBefore = 0] = progress.clock
+    const before = now()
+    timed = await runCycles(block, contexts, probe, series, 0, { stopWhenQuiet: TIMED_CYCLES, count: TIMED_CYCLES, progress })
+    const blockMs = progress.clock[1]! - blockBefore
+    k = readingsEvery(most, blockMs, timed, now() - before - blockMs, timed + 1)
+  }
+  const rest = plan.warmup === 0 ? 0 : Math.ceil((plan.warmup - timed) / k)
+  const more = rest === 0 ? 0 : await runCycles(block, contexts, probe, series, timed, { first: timed, stopWhenQuiet: rest, count: Math.floor((maxWarmup - timed) / k), callsPerReading: k, progress })
+  const warmupRead = timed + more
+  const warmupRun = timed + more * k
+  const reference = warmupRead === 0 ? 0 : warmupRead + 1
   // The cycle the measured loop's first call receives.
   const measuredCycle = firstCycle + warmupRun
-  return { started, series, warmupRun, reference, measuredCycle }
+  return { started, series, k, warmupRun, warmupRead, reference, measuredCycle }
 }
 
 /**
@@ -138,20 +190,22 @@ export async function measureLeak(block: Block, plan: MeasurePlan, probe: HeapPr
   const { cycles } = fields
   if (extendWhile && plan.snapshotDir) throw new RangeError('measureLeak: extendWhile cannot be used with snapshotDir')
   const maxCycles = extendWhile ? cycles * RUN_EXTENSION : cycles
-  const { started, series, warmupRun, reference, measuredCycle } = await warmUp(block, plan, probe, maxCycles, progress)
-  const schedule = plan.snapshotDir ? snapshotSchedule(plan.snapshotDir, [0, cycles], ['start', 'end']) : undefined
+  const { started, series, k, warmupRun, warmupRead, reference, measuredCycle } = await warmUp(block, plan, probe, maxCycles, progress)
+  if (cycles % k !== 0) throw new RangeError(`measureLeak: ${cycles} cycles do not split into readings of ${k} calls`)
+  const reads = cycles / k
+  const schedule = plan.snapshotDir ? snapshotSchedule(plan.snapshotDir, [0, reads], ['start', 'end']) : undefined
   // Contexts for every cycle the run may extend to, made before its first reading.
   const contexts = makeContexts(false, measuredCycle, maxCycles)
   // Before the loop's first reading and its first snapshot, which then hold the census as old state.
   const taking = plan.census ? (probe.census ?? (probe.remote ? undefined : takeLocalCensus))?.() : undefined
   const census: TakenCensus | undefined = taking instanceof Promise ? await taking : taking
-  await runCycles(block, contexts, probe, series, reference, { count: cycles, ...(schedule && { snapshots: schedule }), ...(progress && { progress }) })
+  await runCycles(block, contexts, probe, series, reference, { count: reads, callsPerReading: k, ...(schedule && { snapshots: schedule }), ...(progress && { progress }) })
   let measured = cycles
-  let growth = estimateGrowth(series, reference, measured + 1)
+  let growth = estimateGrowth(series, reference, measured / k + 1, k)
   while (extendWhile && measured < maxCycles && extendWhile(growth)) {
-    await runCycles(block, contexts, probe, series, reference + measured, { first: measured, count: cycles, continues: true, ...(progress && { progress }) })
+    await runCycles(block, contexts, probe, series, reference + measured / k, { first: measured, count: reads, callsPerReading: k, continues: true, ...(progress && { progress }) })
     measured += cycles
-    growth = estimateGrowth(series, reference, measured + 1)
+    growth = estimateGrowth(series, reference, measured / k + 1, k)
   }
   // One cycle of slack: a collection that gained an entry in every cycle but one still counts.
   const finding = census?.grown(Math.max(1, measured - 1), schedule !== undefined)
@@ -162,10 +216,11 @@ export async function measureLeak(block: Block, plan: MeasurePlan, probe: HeapPr
     cycles: measured,
     ...(schedule && { snapshots: { start: schedule.files[0]!, end: schedule.files[1]! } }),
     ...(collections && { collections }),
+    callsPerReading: k,
     snapshotMs: schedule?.writeMs ?? 0,
     warmupRun,
-    variant: { readings: Array.from(series.data.subarray(reference, reference + measured + 1)), growth, ...countsOf(series, reference, measured + 1) },
-    warmupReadings: Array.from(series.data.subarray(1, 1 + warmupRun)),
+    variant: { readings: Array.from(series.data.subarray(reference, reference + measured / k + 1)), growth, ...countsOf(series, reference, measured / k + 1, k) },
+    warmupReadings: Array.from(series.data.subarray(1, 1 + warmupRead)),
     nextCycle: measuredCycle + measured,
     durationMs: now() - started,
   }
@@ -186,23 +241,25 @@ export async function measureLeak(block: Block, plan: MeasurePlan, probe: HeapPr
 export async function measureBudget(block: Block, plan: MeasurePlan, probe: HeapProbe, progress?: CheckProgress): Promise<BudgetMeasurement> {
   const { cycles } = plan
   const maxWarmup = plan.warmup * WARMUP_EXTENSION
-  const { started, series, warmupRun, reference, measuredCycle } = await warmUp(block, plan, probe, 2 * cycles + 2 + maxWarmup, progress)
+  const { started, series, k, warmupRun, warmupRead, reference, measuredCycle } = await warmUp(block, plan, probe, 2 * cycles + 2 + maxWarmup, progress)
+  if (cycles % k !== 0 || (plan.candidateWarmup ?? 0) % k !== 0) throw new RangeError(`measureBudget: ${cycles} cycles do not split into readings of ${k} calls`)
+  const reads = cycles / k
   // Everything the three loops need exists before the baseline's first reading: made between the
   // loops, it would be new in the candidate's readings and snapshots, and read as the feature's.
   const baselineContexts = makeContexts(false, measuredCycle, cycles)
   const candidateContexts = makeContexts(true, measuredCycle + cycles, maxWarmup + cycles)
   // The sampler profiles this isolate: a browser page's allocations it cannot see.
   const sampler = plan.keptSites && !probe.remote ? openKeptSampler() : undefined
-  const baselineLoop: CycleOptions = { progress: progress ?? new CheckProgress() }
-  const fixedWarmup = plan.candidateWarmup
-  const warmupLoop: CycleOptions = { progress: baselineLoop.progress!, stopWhenQuiet: fixedWarmup ?? plan.warmup, first: 0, count: fixedWarmup ?? maxWarmup }
-  const candidateLoop: CycleOptions = { progress: baselineLoop.progress!, first: 0, count: cycles }
+  const baselineLoop: CycleOptions = { progress: progress ?? new CheckProgress(), callsPerReading: k }
+  const fixedWarmup = plan.candidateWarmup === undefined ? undefined : plan.candidateWarmup / k
+  const warmupLoop: CycleOptions = { progress: baselineLoop.progress!, callsPerReading: k, stopWhenQuiet: fixedWarmup ?? Math.ceil(plan.warmup / k), first: 0, count: fixedWarmup ?? Math.floor(maxWarmup / k) }
+  const candidateLoop: CycleOptions = { progress: baselineLoop.progress!, callsPerReading: k, first: 0, count: reads }
   if (plan.snapshotDir) {
-    baselineLoop.snapshots = snapshotSchedule(plan.snapshotDir, [0, cycles], ['start', 'baseline-end'])
-    candidateLoop.snapshots = snapshotSchedule(plan.snapshotDir, [cycles], ['candidate-end'])
+    baselineLoop.snapshots = snapshotSchedule(plan.snapshotDir, [0, reads], ['start', 'baseline-end'])
+    candidateLoop.snapshots = snapshotSchedule(plan.snapshotDir, [reads], ['candidate-end'])
   }
   let kept: KeptSites | undefined
-  let candidateWarmupRun = 0
+  let candidateWarmupRead = 0
   let candidateStart = 0
   try {
     // Before the baseline's first reading, not between the variants: starting the sampler leaves
@@ -210,11 +267,11 @@ export async function measureBudget(block: Block, plan: MeasurePlan, probe: Heap
     await sampler?.start()
     await runCycles(block, baselineContexts, probe, series, reference, baselineLoop)
 
-    const candidateWarmupAt = reference + cycles + 1
-    candidateWarmupRun = warmupLoop.stopWhenQuiet === 0 ? 0 : await runCycles(block, candidateContexts, probe, series, candidateWarmupAt, warmupLoop)
-    candidateStart = warmupLoop.stopWhenQuiet === 0 ? candidateWarmupAt : candidateWarmupAt + candidateWarmupRun + 1
+    const candidateWarmupAt = reference + reads + 1
+    candidateWarmupRead = warmupLoop.stopWhenQuiet === 0 ? 0 : await runCycles(block, candidateContexts, probe, series, candidateWarmupAt, warmupLoop)
+    candidateStart = warmupLoop.stopWhenQuiet === 0 ? candidateWarmupAt : candidateWarmupAt + candidateWarmupRead + 1
     // A small integer written over another: nothing is allocated between the loops.
-    candidateLoop.first = candidateWarmupRun
+    candidateLoop.first = candidateWarmupRead * k
     await runCycles(block, candidateContexts, probe, series, candidateStart, candidateLoop)
     kept = await sampler?.stop()
   } finally {
@@ -226,7 +283,8 @@ export async function measureBudget(block: Block, plan: MeasurePlan, probe: Heap
   const candidateSchedule = candidateLoop.snapshots
   // Without a warm-up the candidate's first cycle takes its one-time costs: its fit starts after that
   // cycle, so the step is not mistaken for a trend.
-  const candidateFit = warmupLoop.stopWhenQuiet === 0 ? { start: candidateStart + 1, points: cycles } : { start: candidateStart, points: cycles + 1 }
+  const candidateFit = warmupLoop.stopWhenQuiet === 0 ? { start: candidateStart + 1, points: reads } : { start: candidateStart, points: reads + 1 }
+  const candidateWarmupRun = candidateWarmupRead * k
   return {
     kind: 'budget',
     ...plan,
@@ -234,17 +292,18 @@ export async function measureBudget(block: Block, plan: MeasurePlan, probe: Heap
       snapshots: { start: baselineSchedule.files[0]!, baselineEnd: baselineSchedule.files[1]!, candidateEnd: candidateSchedule.files[0]! },
     }),
     ...(kept && { kept }),
+    callsPerReading: k,
     snapshotMs: (baselineSchedule?.writeMs ?? 0) + (candidateSchedule?.writeMs ?? 0),
     warmupRun,
     candidateWarmupRun,
-    baseline: variantOf(series, reference, cycles + 1),
+    baseline: variantOf(series, reference, reads + 1, k),
     candidate: {
-      readings: Array.from(series.data.subarray(candidateStart, candidateStart + cycles + 1)),
-      growth: estimateGrowth(series, candidateFit.start, candidateFit.points),
-      ...countsOf(series, candidateFit.start, candidateFit.points),
+      readings: Array.from(series.data.subarray(candidateStart, candidateStart + reads + 1)),
+      growth: estimateGrowth(series, candidateFit.start, candidateFit.points, k),
+      ...countsOf(series, candidateFit.start, candidateFit.points, k),
     },
-    retained: estimateRetained(series.data, reference, candidateFit, cycles, candidateWarmupRun + cycles),
-    warmupReadings: Array.from(series.data.subarray(1, 1 + warmupRun)),
+    retained: estimateRetained(series.data, reference, candidateFit, reads, candidateWarmupRead + reads),
+    warmupReadings: Array.from(series.data.subarray(1, 1 + warmupRead)),
     nextCycle: measuredCycle + cycles + candidateWarmupRun + cycles,
     durationMs: now() - started,
   }
@@ -256,17 +315,17 @@ function snapshotSchedule(dir: string, after: number[], names: string[]): Snapsh
   return { after, files: names.map((name) => Buffer.from(path.join(dir, `${name}.heapsnapshot`)).toString()), writeMs: 0 }
 }
 
-function variantOf(series: HeapSeries, from: number, points: number): VariantMeasurement {
-  return { readings: Array.from(series.data.subarray(from, from + points)), growth: estimateGrowth(series, from, points), ...countsOf(series, from, points) }
+function variantOf(series: HeapSeries, from: number, points: number, k: number): VariantMeasurement {
+  return { readings: Array.from(series.data.subarray(from, from + points)), growth: estimateGrowth(series, from, points, k), ...countsOf(series, from, points, k) }
 }
 
 /** Each count's growth over `points` readings from `from`: compilation does not make DOM nodes, so no cycle is left out. */
-function countsOf(series: HeapSeries, from: number, points: number): Pick<VariantMeasurement, 'counts'> {
+function countsOf(series: HeapSeries, from: number, points: number, k: number): Pick<VariantMeasurement, 'counts'> {
   if (!series.counts) return {}
   const noCode = new Float64Array(series.data.length)
   const counts: Record<string, CountGrowth> = {}
   for (const [name, data] of Object.entries(series.counts)) {
-    counts[name] = { growth: estimateGrowth({ data, code: noCode }, from, points), first: data[from]!, last: data[from + points - 1]! }
+    counts[name] = { growth: estimateGrowth({ data, code: noCode }, from, points, k), first: data[from]!, last: data[from + points - 1]! }
   }
   return { counts }
 }

@@ -70,6 +70,8 @@ export interface CheckRecord {
   warmupRun: number
   /** Warm-up the candidate ran (enabled) between the variants; budget checks only. */
   candidateWarmupRun?: number
+  /** Calls of the block between two readings, when more than one: `readings` then hold one every that many cycles. */
+  callsPerReading?: number
   /** Whether every limit held (independent of `.not`). */
   pass: boolean
   findings: Finding[]
@@ -233,6 +235,7 @@ function common(outcome: CheckOutcome<BudgetMeasurement | LeakMeasurement>) {
     cycles: measurement.cycles,
     warmup: measurement.warmup,
     warmupRun: measurement.warmupRun,
+    ...(measurement.callsPerReading > 1 && { callsPerReading: measurement.callsPerReading }),
     pass: verdict.pass,
     findings: verdict.findings,
     ...(outcome.note && { skipped: outcome.note }),

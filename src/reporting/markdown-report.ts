@@ -154,7 +154,8 @@ function context(check: ReportCheck): string {
     if (check.budgetFile) facts.push(`budget file \`${check.budgetFile}\``)
     return `\`${cell(check.file)}\` › ${cell(check.test)}  \n${facts.join(' · ')}`
   }
-  const runs = check.block ? `${check.cycles} cycles` : `${check.cycles} cycles without the feature, ${check.cycles} with`
+  const every = check.callsPerReading === undefined ? '' : ` (heap read after every ${ordinal(check.callsPerReading)})`
+  const runs = check.block ? `${check.cycles} cycles${every}` : `${check.cycles} cycles without the feature, ${check.cycles} with${every}`
   const ran = (run: number) => (run === check.warmup ? `${run}` : `${run} (V8 compiled for longer)`)
   const warmup = check.candidateWarmupRun === undefined
     ? `warm-up ${ran(check.warmupRun)}`
@@ -407,4 +408,11 @@ export function headingSlug(text: string): string {
 
 function percent(share: number): string {
   return `${Math.round(share * 100)}%`
+}
+
+/** 2 -> '2nd', 3 -> '3rd', 4 -> '4th': how many cycles lie between two readings. */
+function ordinal(n: number): string {
+  const tens = n % 100
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th'
+  return `${n}${suffix}`
 }

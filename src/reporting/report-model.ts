@@ -108,6 +108,8 @@ export interface ReportCheck {
   warmupRun: number
   /** Warm-up the candidate ran between the variants; budget checks only. */
   candidateWarmupRun?: number
+  /** Calls of the block between two readings, when more than one (a fast block in a worker whose full GCs cost more than a call). */
+  callsPerReading?: number
   /** The limits this check was judged by (file, defaults and overrides resolved). */
   limits: ReportLimits
   /** Candidate's retained overhead beyond the baseline; budget checks only. */
@@ -243,6 +245,7 @@ function checkOf({ project, file, test, record }: SummaryRow, id: string, root: 
     warmup: record.warmup,
     warmupRun: record.warmupRun,
     ...(record.candidateWarmupRun !== undefined && { candidateWarmupRun: record.candidateWarmupRun }),
+    ...(record.callsPerReading !== undefined && { callsPerReading: record.callsPerReading }),
     limits: limitsOf(record.findings),
     ...(record.retained && { retained: record.retained }),
     ...(record.baseline && { baseline: record.baseline }),

@@ -13,8 +13,10 @@ import type { ReportCheck } from './report-model.ts'
 
 export interface ChartSeries {
   label: string
-  /** Post-GC bytes: before the first measured cycle, then after each. */
+  /** Post-GC bytes: before the first measured cycle, then after every `callsPerReading` cycles. */
   readings: readonly number[]
+  /** Cycles between two readings (default 1). */
+  callsPerReading?: number
   /** Growth per cycle, for the legend. */
   perCycle?: number
   color: string
@@ -42,9 +44,10 @@ const MAX_MARKERS = 60
 /** The chart of one check: baseline and candidate, or the block of toLeakMemory. */
 export function chartOf(check: ReportCheck): ChartInput {
   const series: ChartSeries[] = []
-  if (check.baseline) series.push({ label: 'baseline (without)', readings: check.baseline.readings, perCycle: check.baseline.growth.perCycle, color: COLORS.baseline })
-  if (check.candidate) series.push({ label: 'candidate (with)', readings: check.candidate.readings, perCycle: check.candidate.growth.perCycle, color: COLORS.candidate })
-  if (check.block) series.push({ label: 'block', readings: check.block.readings, perCycle: check.block.growth.perCycle, color: COLORS.block })
+  const every = { callsPerReading: check.callsPerReading ?? 1 }
+  if (check.baseline) series.push({ label: 'baseline (without)', readings: check.baseline.readings, perCycle: check.baseline.growth.perCycle, color: COLORS.baseline, ...every })
+  if (check.candidate) series.push({ label: 'candidate (with)', readings: check.candidate.readings, perCycle: check.candidate.growth.perCycle, color: COLORS.candidate, ...every })
+  if (check.block) series.push({ label: 'block', readings: check.block.readings, perCycle: check.block.growth.perCycle, color: COLORS.block, ...every })
   const name = check.budget === undefined ? 'toLeakMemory' : `"${check.budget}"`
   return { title: `${name}: post-GC heap after each cycle`, series }
 }
@@ -54,7 +57,8 @@ export function renderChart({ title, series }: ChartInput): string {
   const reference = drawn[0]?.readings[0] ?? 0
   const values = drawn.flatMap((s) => s.readings.map((reading) => reading - reference))
   const y = yScale(values.length ? Math.min(...values) : 0, values.length ? Math.max(...values) : 0)
-  const points = Math.max(2, ...drawn.map((s) => s.readings.length))
+  // The axis counts cycles: a series read every k cycles puts its readings k apart.
+  const points = Math.max(2, ...drawn.map((s) => (s.readings.length - 1) * (s.callsPerReading ?? 1) + 1))
   const x = (cycle: number) => PLOT.left + (cycle / (points - 1)) * (PLOT.right - PLOT.left)
 
   const parts: string[] = [
@@ -90,7 +94,7 @@ export function renderChart({ title, series }: ChartInput): string {
   parts.push(`<text x="16" y="${yMid}" text-anchor="middle" transform="rotate(-90 16 ${yMid})" fill="#57606a">${escape(yTitle)}</text>`)
   // The series last, over the grid.
   for (const s of drawn) {
-    const coordinates = s.readings.map((reading, cycle) => `${num(x(cycle))},${num(y.at(reading - reference))}`)
+    const coordinates = s.readings.map((reading, i) => `${num(x(i * (s.callsPerReading ?? 1)))},${num(y.at(reading - reference))}`)
     parts.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2" stroke-linejoin="round" points="${coordinates.join(' ')}"/>`)
     if (s.readings.length <= MAX_MARKERS) {
       for (const coordinate of coordinates) {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import type { CycleContext, HeapProbe } from '../../src/engine/cycles.ts'
-import { measureBudget, measureLeak } from '../../src/engine/measure.ts'
+import { measureBudget, measureLeak, mostCallsPerReading, readingsEvery } from '../../src/engine/measure.ts'
 
 /** A heap that holds exactly what the block says: the protocol and statistics without V8's noise. */
 function fakeHeap() {
@@ -249,5 +249,78 @@ describe('warm-up of the passes that read the heap', () => {
     }, { cycles: 2, warmup: 10, candidateWarmup: 9 }, probe)
     expect(m.candidateWarmupRun).toBe(9)
     expect(enabledCalls).toBe(9 + 2)
+  })
+})
+
+/** Busy-waits `ms`: a call or a collection that takes that long on the check's clock. */
+function spin(ms: number): void {
+  const until = performance.now() + ms
+  while (performance.now() < until);
+}
+
+describe('calls between readings', () => {
+  test('readingsEvery: every second call where a collection and reading took at least as long as a call', () => {
+    // 3 calls of 1 ms against 4 collections of 6 ms (a fast block in a 13 MB worker).
+    expect(readingsEvery(2, 3, 3, 24, 4)).toBe(2)
+    // Equal times still halve the GCs: a third of the time saved.
+    expect(readingsEvery(2, 6, 3, 8, 4)).toBe(2)
+    // A block slower than the tool's collection: fewer readings would save little.
+    expect(readingsEvery(2, 30, 3, 8, 4)).toBe(1)
+    // Cycles that do not split into enough readings.
+    expect(readingsEvery(1, 3, 3, 24, 4)).toBe(1)
+  })
+
+  test('mostCallsPerReading: 2 only where the cycles split evenly into 10 readings or more', () => {
+    expect(mostCallsPerReading(20)).toBe(2)
+    expect(mostCallsPerReading(40)).toBe(2)
+    expect(mostCallsPerReading(21)).toBe(1)
+    expect(mostCallsPerReading(18)).toBe(1)
+  })
+
+  test('two calls a reading: growth and its bounds per call, cycles counted in calls, half the collections', async () => {
+    const { heap, probe } = fakeHeap()
+    const seen: number[] = []
+    const m = await measureLeak(({ cycle }) => {
+      seen.push(cycle)
+      heap.bytes += 100
+    }, { cycles: 20, warmup: 4, callsPerReading: 2 }, probe)
+    expect(m.callsPerReading).toBe(2)
+    expect(m.variant.readings).toHaveLength(11)
+    expect(m.variant.readings[1]! - m.variant.readings[0]!).toBe(200)
+    expect(m.variant.growth).toMatchObject({ perCycle: 100, low: 100, high: 100, firstHalf: 100, secondHalf: 100, cycles: 20 })
+    expect(m.warmupRun).toBe(4)
+    expect(m.cycles).toBe(20)
+    expect(seen).toEqual(Array.from({ length: 24 }, (_, i) => i))
+    // initial, 2 warm-up readings, the reference and 10 measured readings
+    expect(heap.collections).toBe(1 + 2 + 1 + 10)
+  })
+
+  test("'auto' reads every second call when the block is fast against a collection", async () => {
+    const { heap, probe } = fakeHeap()
+    const slowGc: HeapProbe = { ...probe, gc: () => { spin(3); heap.collections++ } }
+    const m = await measureBudget(() => {}, { cycles: 20, warmup: 6, callsPerReading: 'auto' }, slowGc)
+    expect(m.callsPerReading).toBe(2)
+    // 3 timed cycles of one call, then the 3 calls left of the warm-up in readings of two: 7 calls.
+    expect(m.warmupRun).toBe(7)
+    expect(m.baseline.readings).toHaveLength(11)
+    expect(m.candidate.readings).toHaveLength(11)
+    expect(m.cycles).toBe(20)
+  })
+
+  test("'auto' reads after every call when the block takes longer than a collection", async () => {
+    const { probe } = fakeHeap()
+    const m = await measureBudget(() => spin(3), { cycles: 20, warmup: 6, callsPerReading: 'auto' }, probe)
+    expect(m.callsPerReading).toBe(1)
+    expect(m.warmupRun).toBe(6)
+    expect(m.baseline.readings).toHaveLength(21)
+  })
+
+  test('a budget check at two calls a reading: retained over every enabled call, the candidate warm-up in calls', async () => {
+    const { heap, probe } = fakeHeap()
+    const m = await measureBudget(({ enabled }) => void (heap.bytes += enabled ? 2048 : 0), { cycles: 20, warmup: 4, callsPerReading: 2 }, probe)
+    expect(m.candidateWarmupRun).toBe(4)
+    expect(m.candidate.growth.perCycle).toBe(2048)
+    expect(m.baseline.growth.perCycle).toBe(0)
+    expect(m.retained.bytes).toBe(2048 * (4 + 20))
   })
 })

@@ -10,7 +10,7 @@ const flat = { perCycle: 0, low: 0, high: 0, firstHalf: 0, secondHalf: 0, cycles
 /** A second run's outcome: its heap statistics read `second` bytes retained, its snapshots `exact`; the first run read `first`. */
 function secondRun(budget: ResolvedBudget, second: number, exact: number, first: { bytes: number; uncertainty: number }): CheckOutcome<BudgetMeasurement> {
   const measurement: BudgetMeasurement = {
-    kind: 'budget', cycles: 20, warmup: 20, warmupRun: 20, candidateWarmupRun: 20, nextCycle: 160, snapshotMs: 5, durationMs: 100,
+    kind: 'budget', callsPerReading: 1, cycles: 20, warmup: 20, warmupRun: 20, candidateWarmupRun: 20, nextCycle: 160, snapshotMs: 5, durationMs: 100,
     baseline: { readings: [], growth: flat }, candidate: { readings: [], growth: flat },
     retained: { bytes: second, uncertainty: 300, source: 'heap-statistics' }, warmupReadings: [],
   }

@@ -10,7 +10,7 @@ import { judgeLeak } from '../../src/verdict/judge.ts'
 const flat: GrowthEstimate = { perCycle: 0, low: 0, high: 0, firstHalf: 0, secondHalf: 0, cycles: 20, compilingCycles: 0 }
 
 const measurement = (collections: GrownCollection[]): LeakMeasurement => ({
-  kind: 'leak', cycles: 20, warmup: 20, warmupRun: 21, snapshotMs: 0, warmupReadings: [], durationMs: 1, nextCycle: 41,
+  kind: 'leak', callsPerReading: 1, cycles: 20, warmup: 20, warmupRun: 21, snapshotMs: 0, warmupReadings: [], durationMs: 1, nextCycle: 41,
   variant: { readings: [], growth: flat },
   collections,
 })

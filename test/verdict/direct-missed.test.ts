@@ -9,7 +9,7 @@ import { judgeBudget } from '../../src/verdict/judge.ts'
 // charged an inlined feature function to its caller) says so, and where the extra went.
 const quiet = { perCycle: 0, low: 0, high: 0, firstHalf: 0, secondHalf: 0, cycles: 20, compilingCycles: 0 }
 const measurement: BudgetMeasurement = {
-  kind: 'budget', cycles: 20, warmup: 20, warmupRun: 20, candidateWarmupRun: 20, nextCycle: 80, snapshotMs: 0,
+  kind: 'budget', callsPerReading: 1, cycles: 20, warmup: 20, warmupRun: 20, candidateWarmupRun: 20, nextCycle: 80, snapshotMs: 0,
   baseline: { readings: [], growth: quiet }, candidate: { readings: [], growth: quiet },
   retained: { bytes: 0, uncertainty: 0, source: 'heap-statistics' }, warmupReadings: [], durationMs: 1,
 }

@@ -22,6 +22,7 @@ const budget: ResolvedBudget = { name: 'telemetry', file: '/project/memory-budge
 function budgetMeasurement(retained: number, uncertainty: number, candidate: GrowthEstimate): BudgetMeasurement {
   return {
     kind: 'budget',
+    callsPerReading: 1,
     cycles: 20,
     warmup: 20,
     warmupRun: 20,
@@ -152,7 +153,7 @@ describe('messages', () => {
 
   test('a leaking block says its rate, the allowance and each half', () => {
     const measurement: LeakMeasurement = {
-      kind: 'leak', cycles: 20, warmup: 20, warmupRun: 20, snapshotMs: 0, warmupReadings: [], nextCycle: 40, durationMs: 1,
+      kind: 'leak', callsPerReading: 1, cycles: 20, warmup: 20, warmupRun: 20, snapshotMs: 0, warmupReadings: [], nextCycle: 40, durationMs: 1,
       variant: { readings: [], growth: growth(1224, 10, [1230, 1218]) },
     }
     expect(formatLeakVerdict(judgeLeak(measurement, 0), measurement)).toBe(
@@ -266,7 +267,7 @@ describe('object evidence from heap snapshots', () => {
   })
 
   const leakMeasurement = (estimate: GrowthEstimate): LeakMeasurement => ({
-    kind: 'leak', cycles: 20, warmup: 20, warmupRun: 20, snapshotMs: 0, warmupReadings: [], nextCycle: 40, durationMs: 1,
+    kind: 'leak', callsPerReading: 1, cycles: 20, warmup: 20, warmupRun: 20, snapshotMs: 0, warmupReadings: [], nextCycle: 40, durationMs: 1,
     variant: { readings: [], growth: estimate },
   })
 
