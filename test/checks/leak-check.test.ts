@@ -50,6 +50,32 @@ describe('runLeakCheck: the run with heap snapshots', () => {
   }, 60_000)
 })
 
+describe('runLeakCheck: calls between readings', () => {
+  test('a fast block against a slow collection is read every second call, in both runs, and its leak per call stays exact', async () => {
+    const cache = new Map<number, number[]>()
+    const probe = cacheProbe(cache)
+    const slowGc: HeapProbe = { ...probe, gc: () => spin(3) }
+    let calls = 0
+    const outcome = await runLeakCheck(({ cycle }) => {
+      calls++
+      cache.set(cycle, new Array(100).fill(cycle))
+    }, { cycles: 20, warmup: 20, leak: 0 }, slowGc)
+    expect(outcome.secondRun).toBe(true)
+    expect(outcome.verdict.pass).toBe(false)
+    expect(outcome.measurement.callsPerReading).toBe(2)
+    expect(outcome.measurement.variant.readings).toHaveLength(11)
+    expect(outcome.measurement.variant.growth.perCycle).toBe(1024)
+    // The first run: 3 timed cycles, then readings of two calls up to 20 or more; the second: 6 calls of warm-up.
+    expect(calls).toBe(outcome.measurement.warmupRun + 20 + 6 + 20)
+  }, 60_000)
+})
+
+/** Busy-waits `ms`: a collection that takes that long. */
+function spin(ms: number): void {
+  const until = performance.now() + ms
+  while (performance.now() < until);
+}
+
 describe('runLeakCheck: `cycle` is unique within one call', () => {
   test('a leak through a cache keyed by `cycle` still leaks in the run with heap snapshots, and fails', async () => {
     // The cache holds real objects (the snapshots see them); the probe reads 1 kB per entry.

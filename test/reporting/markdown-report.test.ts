@@ -58,6 +58,12 @@ describe('renderMarkdown', () => {
     )
   })
 
+  test('a check that read the heap every second cycle says so beside its cycles', () => {
+    const every = { ...telemetry, record: { ...telemetry.record, callsPerReading: 2 } }
+    expect(render([every])).toContain('20 cycles without the feature, 20 with (heap read after every 2nd) · warm-up 20 · 1.9 s')
+    expect(render([{ ...clean, record: { ...clean.record, callsPerReading: 2 } }])).toContain('20 cycles (heap read after every 2nd) · warm-up 20 ·')
+  })
+
   test('links the chart, relative, with words for those who cannot see it', () => {
     expect(markdown).toContain('![Post-GC heap after each cycle: baseline 0 B/cycle, candidate 2.06 kB/cycle](memory-report-01-telemetry.svg)')
     expect(markdown).toContain('![Post-GC heap after each cycle: block 3 B/cycle](memory-report-02-a-connection-cycle-leaks-nothing.svg)')

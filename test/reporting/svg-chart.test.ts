@@ -52,6 +52,16 @@ describe('renderChart', () => {
     expect(svg).toContain('candidate (with): 2.06 kB/cycle</text>')
   })
 
+  test('a check read every second cycle: its readings stand two cycles apart on the same cycle axis', () => {
+    const every = readEvery2nd(leakCheck(500))
+    const [line] = elements(renderChart(chartOf(checkOf(every)))).filter((e) => e.name === 'polyline').map(points)
+    const [full] = elements(renderChart(chartOf(checkOf(leakCheck(500))))).filter((e) => e.name === 'polyline').map(points)
+    expect(line).toHaveLength(11)
+    // Reading i of 11 sits where cycle 2i does on the chart of 21 readings, at the same height.
+    expect(line!.map(([x]) => x)).toEqual(full!.filter((_, cycle) => cycle % 2 === 0).map(([x]) => x))
+    expect(line!.map(([, y]) => y)).toEqual(full!.filter((_, cycle) => cycle % 2 === 0).map(([, y]) => y))
+  })
+
   test('a leak climbs (y falls on screen, cycle after cycle) while a flat variant stays level', () => {
     const svg = renderChart(chartOf(checkOf(budgetCheck({ candidate: 2060 }))))
     const [baseline, candidate] = elements(svg).filter((e) => e.name === 'polyline').map(points)
@@ -94,3 +104,9 @@ describe('renderChart', () => {
     expect(niceStep(raw)).toBe(step)
   })
 })
+
+/** The record as a check that read the heap after every second of its cycles would give it. */
+function readEvery2nd(record: ReturnType<typeof leakCheck>): ReturnType<typeof leakCheck> {
+  const block = record.block!
+  return { ...record, callsPerReading: 2, block: { ...block, readings: block.readings.filter((_, cycle) => cycle % 2 === 0) } }
+}
