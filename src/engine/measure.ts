@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { makeContexts, runCycles, type Block, type CycleOptions, type HeapProbe, type SnapshotSchedule } from './cycles.ts'
+import { makeContexts, QUIET_CYCLES, runCycles, type Block, type CycleOptions, type HeapProbe, type SnapshotSchedule } from './cycles.ts'
 import { estimateGrowth, type GrowthEstimate } from './growth.ts'
 import { CheckProgress } from './progress.ts'
 import { createSeries, type HeapSeries } from './heap-reading.ts'
@@ -60,7 +60,7 @@ export interface MeasurePlan {
 /** Readings a variant needs at least for its fit and halves test: no fewer, whatever the calls between them. */
 export const MIN_READINGS = 10
 
-/** Warm-up cycles, one call and one reading each, timed to choose the calls between readings. */
+/** Warm-up cycles, one call and one reading each, timed to choose the calls between readings (one more where the rest of the warm-up is odd). */
 export const TIMED_CYCLES = 3
 
 /**
@@ -162,10 +162,13 @@ async function warmUp(block: Block, plan: MeasurePlan, probe: HeapProbe, measure
   const contexts = makeContexts(false, firstCycle, maxWarmup * most)
   let k = auto ? 1 : most
   let timed = 0
-  if (auto && most > 1 && plan.warmup > TIMED_CYCLES) {
+  // One more timed cycle where needed, so that the rest of the warm-up splits evenly into readings;
+  // and only where the rest still holds a full quiet run (QUIET_CYCLES calls), as a single loop's would.
+  const timedCycles = TIMED_CYCLES + ((plan.warmup - TIMED_CYCLES) % most)
+  if (auto && most > 1 && plan.warmup - timedCycles >= QUIET_CYCLES) {
     const [, blockBefore = 0] = progress.clock
     const before = now()
-    timed = await runCycles(block, contexts, probe, series, 0, { stopWhenQuiet: TIMED_CYCLES, count: TIMED_CYCLES, progress })
+    timed = await runCycles(block, contexts, probe, series, 0, { stopWhenQuiet: timedCycles, count: timedCycles, progress })
     const blockMs = progress.clock[1]! - blockBefore
     k = readingsEvery(most, blockMs, timed, now() - before - blockMs, timed + 1)
   }

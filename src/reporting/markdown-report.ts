@@ -3,7 +3,7 @@ import { objectCycles, type Finding } from '../verdict/judge.ts'
 import { EXCUSES, limitText, ofBaseline } from '../verdict/format-verdict.ts'
 import type { VariantRecord } from './check-record.ts'
 import { headline as runHeadline } from './check-rows.ts'
-import type { MemoryReport, ReportCheck, ReportEnvironment } from './report-model.ts'
+import { afterWhich, ordinal, type MemoryReport, type ReportCheck, type ReportEnvironment } from './report-model.ts'
 
 /**
  * The report as GitHub-flavoured markdown that reads like a profiling write-up: the verdicts first,
@@ -154,9 +154,11 @@ function context(check: ReportCheck): string {
     if (check.budgetFile) facts.push(`budget file \`${check.budgetFile}\``)
     return `\`${cell(check.file)}\` › ${cell(check.test)}  \n${facts.join(' · ')}`
   }
-  const every = check.callsPerReading === undefined ? '' : ` (heap read after every ${ordinal(check.callsPerReading)})`
-  const runs = check.block ? `${check.cycles} cycles${every}` : `${check.cycles} cycles without the feature, ${check.cycles} with${every}`
-  const ran = (run: number) => (run === check.warmup ? `${run}` : `${run} (V8 compiled for longer)`)
+  const readEvery = check.callsPerReading === undefined ? '' : ` (heap read after every ${ordinal(check.callsPerReading)})`
+  const runs = check.block ? `${check.cycles} cycles${readEvery}` : `${check.cycles} cycles without the feature, ${check.cycles} with${readEvery}`
+  // Read every k calls, a warm-up runs whole readings: up to k - 1 calls past the one asked.
+  const k = check.callsPerReading ?? 1
+  const ran = (run: number) => (run <= Math.ceil(check.warmup / k) * k ? `${run}` : `${run} (V8 compiled for longer)`)
   const warmup = check.candidateWarmupRun === undefined
     ? `warm-up ${ran(check.warmupRun)}`
     : `warm-up ${ran(check.warmupRun)} without, ${ran(check.candidateWarmupRun)} with`
@@ -250,7 +252,7 @@ function chartAlt(check: ReportCheck): string {
   const lines = check.block
     ? `block ${formatRate(check.block.growth.perCycle)}`
     : `baseline ${formatRate(check.baseline?.growth.perCycle ?? 0)}, candidate ${formatRate(check.candidate?.growth.perCycle ?? 0)}`
-  return `Post-GC heap after each cycle: ${lines}`.replace(/[[\]]/g, '')
+  return `Post-GC heap after ${afterWhich(check)}: ${lines}`.replace(/[[\]]/g, '')
 }
 
 const SUBJECT: Record<Finding['subject'], string> = { baseline: 'baseline', candidate: 'candidate', block: 'block' }
@@ -408,11 +410,4 @@ export function headingSlug(text: string): string {
 
 function percent(share: number): string {
   return `${Math.round(share * 100)}%`
-}
-
-/** 2 -> '2nd', 3 -> '3rd', 4 -> '4th': how many cycles lie between two readings. */
-function ordinal(n: number): string {
-  const tens = n % 100
-  const suffix = tens >= 11 && tens <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th'
-  return `${n}${suffix}`
 }

@@ -323,3 +323,15 @@ export function slug(name: string): string {
 function toPosix(file: string): string {
   return file.split(path.sep).join('/')
 }
+
+/** 'each cycle', or 'every 2nd cycle' for a check that read the heap every second call. */
+export function afterWhich(check: Pick<ReportCheck, 'callsPerReading'>): string {
+  return check.callsPerReading === undefined ? 'each cycle' : `every ${ordinal(check.callsPerReading)} cycle`
+}
+
+/** 2 -> '2nd', 3 -> '3rd', 4 -> '4th': how many cycles lie between two readings. */
+export function ordinal(n: number): string {
+  const tens = n % 100
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th'
+  return `${n}${suffix}`
+}

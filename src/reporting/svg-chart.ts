@@ -1,5 +1,5 @@
 import { formatRate, formatSignedSize, formatSize } from '../budgets/sizes.ts'
-import type { ReportCheck } from './report-model.ts'
+import { afterWhich, type ReportCheck } from './report-model.ts'
 
 /**
  * A line chart of the post-GC heap after every cycle, as a plain SVG string: no browser, no canvas,
@@ -49,7 +49,7 @@ export function chartOf(check: ReportCheck): ChartInput {
   if (check.candidate) series.push({ label: 'candidate (with)', readings: check.candidate.readings, perCycle: check.candidate.growth.perCycle, color: COLORS.candidate, ...every })
   if (check.block) series.push({ label: 'block', readings: check.block.readings, perCycle: check.block.growth.perCycle, color: COLORS.block, ...every })
   const name = check.budget === undefined ? 'toLeakMemory' : `"${check.budget}"`
-  return { title: `${name}: post-GC heap after each cycle`, series }
+  return { title: `${name}: post-GC heap after ${afterWhich(check)}`, series }
 }
 
 export function renderChart({ title, series }: ChartInput): string {

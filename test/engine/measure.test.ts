@@ -298,10 +298,10 @@ describe('calls between readings', () => {
   test("'auto' reads every second call when the block is fast against a collection", async () => {
     const { heap, probe } = fakeHeap()
     const slowGc: HeapProbe = { ...probe, gc: () => { spin(3); heap.collections++ } }
-    const m = await measureBudget(() => {}, { cycles: 20, warmup: 6, callsPerReading: 'auto' }, slowGc)
+    const m = await measureBudget(() => {}, { cycles: 20, warmup: 20, callsPerReading: 'auto' }, slowGc)
     expect(m.callsPerReading).toBe(2)
-    // 3 timed cycles of one call, then the 3 calls left of the warm-up in readings of two: 7 calls.
-    expect(m.warmupRun).toBe(7)
+    // 4 timed cycles of one call (3, and one more for an even rest), then 8 readings of two: the 20 calls asked.
+    expect(m.warmupRun).toBe(20)
     expect(m.baseline.readings).toHaveLength(11)
     expect(m.candidate.readings).toHaveLength(11)
     expect(m.cycles).toBe(20)
@@ -309,10 +309,20 @@ describe('calls between readings', () => {
 
   test("'auto' reads after every call when the block takes longer than a collection", async () => {
     const { probe } = fakeHeap()
-    const m = await measureBudget(() => spin(3), { cycles: 20, warmup: 6, callsPerReading: 'auto' }, probe)
+    const m = await measureBudget(() => spin(3), { cycles: 20, warmup: 10, callsPerReading: 'auto' }, probe)
     expect(m.callsPerReading).toBe(1)
-    expect(m.warmupRun).toBe(6)
+    expect(m.warmupRun).toBe(10)
     expect(m.baseline.readings).toHaveLength(21)
+  })
+
+  test("'auto' with a warm-up too short to hold a full quiet run after the timed cycles reads after every call, by the single loop's rule", async () => {
+    const { heap, probe } = fakeHeap()
+    const slowGc: HeapProbe = { ...probe, gc: () => { spin(3); heap.collections++ } }
+    // Compiles in each of the first 5 calls: a warm-up of 7 then needs 5 quiet calls after them, 10 in all.
+    let calls = 0
+    const m = await measureLeak(() => void (heap.code += calls++ < 5 ? 100 : 0), { cycles: 20, warmup: 7, callsPerReading: 'auto' }, slowGc)
+    expect(m.callsPerReading).toBe(1)
+    expect(m.warmupRun).toBe(10)
   })
 
   test('a budget check at two calls a reading: retained over every enabled call, the candidate warm-up in calls', async () => {

@@ -62,6 +62,13 @@ describe('renderMarkdown', () => {
     const every = { ...telemetry, record: { ...telemetry.record, callsPerReading: 2 } }
     expect(render([every])).toContain('20 cycles without the feature, 20 with (heap read after every 2nd) · warm-up 20 · 1.9 s')
     expect(render([{ ...clean, record: { ...clean.record, callsPerReading: 2 } }])).toContain('20 cycles (heap read after every 2nd) · warm-up 20 ·')
+    expect(render([every])).toContain('![Post-GC heap after every 2nd cycle: baseline 0 B/cycle, candidate 2.06 kB/cycle]')
+  })
+
+  test('read every second call, a warm-up runs whole readings: one call past an odd warm-up is not V8 compiling for longer', () => {
+    const rewarmed = (warmupRun: number) => render([{ ...clean, record: { ...clean.record, callsPerReading: 2, warmup: 5, warmupRun } }])
+    expect(rewarmed(6)).toContain('20 cycles (heap read after every 2nd) · warm-up 6 ·')
+    expect(rewarmed(8)).toContain('20 cycles (heap read after every 2nd) · warm-up 8 (V8 compiled for longer) ·')
   })
 
   test('links the chart, relative, with words for those who cannot see it', () => {

@@ -57,6 +57,7 @@ describe('renderChart', () => {
     const [line] = elements(renderChart(chartOf(checkOf(every)))).filter((e) => e.name === 'polyline').map(points)
     const [full] = elements(renderChart(chartOf(checkOf(leakCheck(500))))).filter((e) => e.name === 'polyline').map(points)
     expect(line).toHaveLength(11)
+    expect(renderChart(chartOf(checkOf(every)))).toContain('<title>toLeakMemory: post-GC heap after every 2nd cycle</title>')
     // Reading i of 11 sits where cycle 2i does on the chart of 21 readings, at the same height.
     expect(line!.map(([x]) => x)).toEqual(full!.filter((_, cycle) => cycle % 2 === 0).map(([x]) => x))
     expect(line!.map(([, y]) => y)).toEqual(full!.filter((_, cycle) => cycle % 2 === 0).map(([, y]) => y))
