@@ -50,8 +50,9 @@ describe('vitest -u on relative limits', () => {
 
   test('re-records a broken share as a share, keeps the one that held and the size beside a share as written', () => {
     expect(recording.errors, whyOf(recording)).toEqual({})
-    // 205 kB (5%) + 25% headroom over a 4.1 MB baseline: about 6.3%, two digits rounded up.
-    const share = String.raw`"(5\.[5-9]|6\.\d|7\.[0-5])%"`
+    // 205 kB (5%) of a 4.1 MB baseline, read with the feature's own allocation and the sampler's
+    // noise as 5.7-6.1%, plus 25% headroom, two digits rounded up: 7.1-7.6% in 9 runs, 6.3% at the truth.
+    const share = String.raw`"(6\.\d|7\.\d)%"`
     expect(after).toMatch(new RegExp(String.raw`"five-percent-tight": \{ "allocated": ${share} \}`))
     expect(after).toMatch(new RegExp(String.raw`"five-percent-both": \{ "allocated": \{ "most": "1 MB", "share": ${share} \} \}`))
     // Every other line is as it was: the budget that held, the defaults, the schema.
