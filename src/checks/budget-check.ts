@@ -49,21 +49,13 @@ export async function runBudgetCheck(
   }
   if (budget.objects) return inSnapshotDir((snapshotDir) => snapshotsInFirstRun(block, budget, probe, root, progress, snapshotDir), progress)
   progress.pass = Pass.retained
-  const measurement = await measureBudget(block, { ...budget, keptSites: true, callsPerReading: readingEvery(probe) }, probe, progress)
+  const measurement = await measureBudget(block, { ...budget, keptSites: true, callsPerReading: 'auto' }, probe, progress)
   const allocations = await allocationPass(block, budget, measurement.nextCycle, probe, root, progress)
   const onHeapStatistics = judgeBudget(measurement, budget, {}, allocations)
   if (!needsSnapshots(onHeapStatistics, measurement, budget)) return { measurement, verdict: onHeapStatistics, evidence: {}, allocations }
   if (refusal) return { measurement, verdict: onHeapStatistics, evidence: {}, allocations, note: `objects not read: ${refusal}` }
   const nextCycle = allocations?.measurement.nextCycle ?? measurement.nextCycle
   return inSnapshotDir((snapshotDir) => snapshotRun(block, budget, probe, progress, snapshotDir, { measurement, allocations, nextCycle }), progress)
-}
-
-/**
- * Calls between readings: chosen from the warm-up's times in a worker (measure.ts, readingsEvery);
- * a page's heap is read after every call, as its fixed warm-up was measured.
- */
-export function readingEvery(probe: HeapProbe): 1 | 'auto' {
-  return probe.remote ? 1 : 'auto'
 }
 
 /** The measured heap's post-GC bytes now, read once through the probe. */
@@ -86,7 +78,7 @@ function needsSnapshots(verdict: Verdict, measurement: BudgetMeasurement, budget
 /** A budget limiting `objects` reads snapshots whatever heap statistics say: they are taken in the one run. */
 async function snapshotsInFirstRun(block: Block, budget: ResolvedBudget, probe: HeapProbe, root: string, progress: CheckProgress, snapshotDir: string) {
   progress.pass = Pass.retained
-  const measurement = await measureBudget(block, { ...budget, snapshotDir, callsPerReading: readingEvery(probe) }, probe, progress)
+  const measurement = await measureBudget(block, { ...budget, snapshotDir, callsPerReading: 'auto' }, probe, progress)
   const allocations = await allocationPass(block, budget, measurement.nextCycle, probe, root, progress)
   progress.pass = Pass.analysis
   const judged = await judgeWithObjects(phasesOf(measurement), (evidence) => judgeBudget(measurement, budget, evidence, allocations))

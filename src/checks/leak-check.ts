@@ -3,7 +3,6 @@ import { measureLeak, type LeakMeasurement, type MeasurePlan } from '../engine/m
 import { CheckProgress, Pass } from '../engine/progress.ts'
 import type { GrowthEstimate } from '../engine/growth.ts'
 import { isLeaking, judgeLeak, keepsNothingTwice, NOISE_FLOOR, needsObjectEvidence, type CountLimits } from '../verdict/judge.ts'
-import { readingEvery } from './budget-check.ts'
 import { timesOf, type CheckOutcome } from './outcome.ts'
 import { inSnapshotDir, judgeWithObjects, snapshotRefusal, type SnapshotOptions } from './snapshot-run.ts'
 
@@ -48,7 +47,7 @@ export async function runLeakCheck(
   // Every run counts the collections (collection-census.ts): heap statistics cannot see a Map
   // growing by Smis, so no cheap signal could say when to look.
   const extendWhile = (growth: GrowthEstimate) => growthUnsettled(growth, plan.leak)
-  const measurement = await measureLeak(block, { ...plan, census: true, extendWhile, callsPerReading: readingEvery(probe) }, probe, progress)
+  const measurement = await measureLeak(block, { ...plan, census: true, extendWhile, callsPerReading: 'auto' }, probe, progress)
   const verdict = judgeLeak(measurement, plan.leak, {}, plan)
   if (verdict.pass && !needsObjectEvidence(measurement.variant.growth, plan.leak)) return { measurement, verdict, evidence: {} }
   const refusal = snapshotRefusal(snapshotHeapLimit, probe.remote ? measurement.variant.readings.at(-1) : undefined)

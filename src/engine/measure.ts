@@ -51,7 +51,8 @@ export interface MeasurePlan {
   /**
    * Calls of the block between two readings (default 1). 'auto' times the first TIMED_CYCLES
    * warm-up cycles and reads every second call when a collection and reading took at least as long
-   * as a call (readingsEvery). A run that repeats another passes the first's number. `cycles`,
+   * as a call (readingsEvery); a browser page (a remote probe) is read after every call, as its
+   * fixed warm-up was measured. A run that repeats another passes the first's number. `cycles`,
    * `warmup` and `candidateWarmup` count calls whatever it is.
    */
   callsPerReading?: number | 'auto'
@@ -152,8 +153,9 @@ export interface BudgetMeasurement extends Common {
  */
 async function warmUp(block: Block, plan: MeasurePlan, probe: HeapProbe, measured: number, progress = new CheckProgress()) {
   const started = now()
-  const auto = plan.callsPerReading === 'auto'
-  const most = auto ? mostCallsPerReading(plan.cycles) : (plan.callsPerReading as number | undefined) ?? 1
+  const asked = plan.callsPerReading ?? 1
+  const auto = asked === 'auto' && !probe.remote
+  const most = asked === 'auto' ? (auto ? mostCallsPerReading(plan.cycles) : 1) : asked
   const maxWarmup = plan.warmup * WARMUP_EXTENSION
   const series = createSeries(2 + maxWarmup + measured, probe.counts)
   // Warm-up runs on, up to maxWarmup, until V8 stops compiling: tier-up keeps adding feedback and
@@ -166,7 +168,7 @@ async function warmUp(block: Block, plan: MeasurePlan, probe: HeapProbe, measure
   // and only where the rest still holds a full quiet run (QUIET_CYCLES calls), as a single loop's would.
   const timedCycles = TIMED_CYCLES + ((plan.warmup - TIMED_CYCLES) % most)
   if (auto && most > 1 && plan.warmup - timedCycles >= QUIET_CYCLES) {
-    const [, blockBefore = 0] = progress.clock
+    const blockBefore = progress.clock[1]!
     const before = now()
     timed = await runCycles(block, contexts, probe, series, 0, { stopWhenQuiet: timedCycles, count: timedCycles, progress })
     const blockMs = progress.clock[1]! - blockBefore

@@ -325,6 +325,16 @@ describe('calls between readings', () => {
     expect(m.warmupRun).toBe(10)
   })
 
+  test("'auto' reads a browser page (a remote probe) after every call, without timing, however slow its collections", async () => {
+    const { heap, probe } = fakeHeap()
+    const page: HeapProbe = { ...probe, remote: true, gc: () => { spin(3); heap.collections++ } }
+    const m = await measureLeak(() => {}, { cycles: 20, warmup: 20, callsPerReading: 'auto' }, page)
+    expect(m.callsPerReading).toBe(1)
+    expect(m.variant.readings).toHaveLength(21)
+    // initial, 20 warm-up readings, the reference and 20 measured: one loop, no timed cycles before it.
+    expect(heap.collections).toBe(1 + 20 + 1 + 20)
+  })
+
   test('a budget check at two calls a reading: retained over every enabled call, the candidate warm-up in calls', async () => {
     const { heap, probe } = fakeHeap()
     const m = await measureBudget(({ enabled }) => void (heap.bytes += enabled ? 2048 : 0), { cycles: 20, warmup: 4, callsPerReading: 2 }, probe)
